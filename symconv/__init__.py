@@ -1,0 +1,54 @@
+"""symconv: convolution, correlation and pooling built from their index
+formulas in SymPy, proved exactly, and cross-checked against NumPy and PyTorch.
+
+>>> import symconv as sc
+>>> X = sc.symbols("x", (3, 3)); K = sc.symbols("w", (2, 2))
+>>> sc.corr2d(X, K).shape
+(2, 2)
+>>> sc.prove("conv_eq_corr_rot180").verdict
+'proved'
+"""
+
+from . import numeric
+from .check import check
+from .errors import ParameterError, ShapeError, SymconvError, UnknownTheoremError
+from .prove import ProofResult, prove
+from .spec import output_size
+from .symbolic import (
+    conv1d,
+    conv2d,
+    corr1d,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    pad,
+    pool2d,
+    rot180,
+    symbols,
+)
+from .theorems import theorems
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ParameterError",
+    "ProofResult",
+    "ShapeError",
+    "SymconvError",
+    "UnknownTheoremError",
+    "check",
+    "conv1d",
+    "conv2d",
+    "corr1d",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "numeric",
+    "output_size",
+    "pad",
+    "pool2d",
+    "prove",
+    "rot180",
+    "symbols",
+    "theorems",
+]

@@ -1,0 +1,5 @@
+"""``python -m symconv``."""
+
+from .cli import main
+
+raise SystemExit(main())

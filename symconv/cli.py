@@ -1,0 +1,193 @@
+"""Command line: ``symconv list | prove | check``."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import re
+import sys
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from .check import BACKENDS, check_result
+from .errors import SymconvError
+from .prove import ProofResult, prove
+from .theorems.registry import get, size_label, theorems
+
+__all__ = ["main", "parse_sizes"]
+
+DEFAULT_BACKENDS = ("numpy", "torch", "cuda")
+
+
+def parse_sizes(text: str | None) -> dict[str, Any]:
+    """Parse ``n=8,k=3`` / ``n=4x5,k=(3,2),p=same`` into size keywords.
+
+    >>> parse_sizes("n=4x5,k=3,p=same")
+    {'n': (4, 5), 'k': 3, 'p': 'same'}
+    >>> parse_sizes("n=(6,),k=(2,),p=(1,0)")
+    {'n': (6,), 'k': (2,), 'p': (1, 0)}
+    """
+    if not text:
+        return {}
+    out: dict[str, Any] = {}
+    for item in re.split(r",(?![^()]*\))", text):
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise argparse.ArgumentTypeError(f"--size: got {item!r}; expected KEY=VALUE, e.g. n=8,k=3")
+        value = value.strip()
+        if re.fullmatch(r"\d+(x\d+)+", value):
+            out[key.strip()] = tuple(int(v) for v in value.split("x"))
+            continue
+        try:
+            out[key.strip()] = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            out[key.strip()] = value
+    return out
+
+
+def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str]) -> ProofResult:
+    start = time.perf_counter()
+    result = prove(name, general=general, **sizes)
+    for backend in backends:
+        result.checks[backend] = check_result(result, backend)
+    result.seconds = time.perf_counter() - start
+    return result
+
+
+def _scope_text(result: ProofResult) -> str:
+    if result.scope == "general":
+        return "general"
+    if len(result.scope) == 1 and "grid" in result.scope[0]:
+        return f"grid of {result.scope[0]['cases']} cases"
+    text = "; ".join(size_label(s) for s in result.scope)
+    return text if len(text) <= 48 else f"{len(result.scope)} sizes, {text[:30]}..."
+
+
+def _table(results: list[ProofResult], backends: Sequence[str]) -> str:
+    header = ["theorem", "section", "verdict", "expected", "method", "sizes", *backends, "seconds"]
+    rows = [
+        [
+            r.name,
+            r.section,
+            r.verdict,
+            r.expected,
+            r.method,
+            _scope_text(r),
+            *(r.checks[b].status if b in r.checks else "-" for b in backends),
+            f"{r.seconds:.2f}",
+        ]
+        for r in results
+    ]
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    lines = ["  ".join(str(cell).ljust(w) for cell, w in zip(row, widths)).rstrip() for row in [header, *rows]]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _details(results: list[ProofResult]) -> str:
+    lines = []
+    for r in results:
+        if r.counterexample is not None:
+            lines.append(f"{r.name}: {r.verdict} at {size_label(r.counterexample.sizes)}: {r.counterexample}")
+            if r.correction:
+                lines.append(f"  what holds instead: {r.correction}")
+        for check in r.checks.values():
+            if check.status == "failed":
+                lines.append(f"{r.name}: {check.backend} check failed: {check.detail}")
+        if r.verdict != r.expected:
+            lines.append(f"{r.name}: expected {r.expected}, got {r.verdict} {r.detail}".rstrip())
+    return "\n".join(lines)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    items = theorems()
+    if args.json:
+        print(json.dumps([{"name": t.name, "section": t.section, "statement": t.statement} for t in items], indent=2))
+        return 0
+    width = max(len(t.name) for t in items)
+    for t in items:
+        print(f"{t.name.ljust(width)}  {t.section:<7} {t.statement}")
+    return 0
+
+
+def cmd_prove(args: argparse.Namespace) -> int:
+    if args.all == bool(args.name):
+        raise SymconvError("NAME", args.name, "a theorem name or --all (not both)")
+    names = [t.name for t in theorems()] if args.all else [get(args.name).name]
+    sizes = parse_sizes(args.size)
+    backends = [args.backend] if args.backend else list(DEFAULT_BACKENDS)
+    results = []
+    for i, name in enumerate(names, 1):
+        if not args.quiet:
+            print(f"[{i}/{len(names)}] {name} ...", file=sys.stderr, flush=True)
+        results.append(_run(name, sizes, args.general, backends))
+    ok = all(r.ok for r in results)
+    if args.json:
+        print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
+    elif args.all:
+        print(_table(results, backends))
+        details = _details(results)
+        if details:
+            print("\n" + details)
+        total = sum(r.seconds for r in results)
+        good = sum(r.ok for r in results)
+        print(f"\n{good}/{len(results)} theorems at their expected verdict with no failed check ({total:.1f}s)")
+    else:
+        print(results[0])
+    return 0 if ok else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    return cmd_prove(
+        argparse.Namespace(
+            all=False,
+            name=args.name,
+            size=args.size,
+            general=False,
+            backend=args.backend,
+            json=args.json,
+            quiet=args.quiet,
+        )
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="symconv",
+        description="Prove the identities of convolution, correlation and pooling exactly, "
+        "and cross-check them against NumPy and PyTorch.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("list", help="the registered theorems, one per line, with the notes' section")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_list)
+    p = sub.add_parser("prove", help="prove theorems and cross-check them")
+    p.add_argument("name", nargs="?", help="theorem name (see 'symconv list')")
+    p.add_argument("--all", action="store_true", help="every registered theorem; exit 1 if any misses")
+    p.add_argument("--size", help="sizes, e.g. n=8,k=3 or n=4x5,k=3,s=2,p=1")
+    p.add_argument("--general", action="store_true", help="the all-sizes proof")
+    p.add_argument("--backend", choices=BACKENDS, help="check in this backend only (default: all)")
+    p.add_argument("--json", action="store_true", help="print a JSON list of results")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_prove)
+    p = sub.add_parser("check", help="prove one theorem and cross-check it in one backend")
+    p.add_argument("name", help="theorem name")
+    p.add_argument("--backend", choices=BACKENDS, default="numpy")
+    p.add_argument("--size", help="sizes, e.g. n=8,k=3")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_check)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``symconv`` command; returns the exit status."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        return args.func(args)
+    except (SymconvError, argparse.ArgumentTypeError) as err:
+        print(f"symconv: error: {err}", file=sys.stderr)
+        return 2

@@ -1,0 +1,136 @@
+"""Results of proofs and checks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Counterexample", "CheckResult", "ProofResult", "VERDICTS"]
+
+VERDICTS = ("proved", "refuted", "unknown")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-friendly copy: tuples become lists, SymPy/NumPy numbers become int/str."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if hasattr(value, "tolist"):
+        return _plain(value.tolist())
+    try:
+        as_int = int(value)
+        if as_int == value:
+            return as_int
+    except (TypeError, ValueError):
+        pass
+    return str(value)
+
+
+@dataclass
+class Counterexample:
+    """Sizes and small integer values at which the two sides differ."""
+
+    sizes: dict[str, Any]
+    values: dict[str, Any]  # input name -> nested lists of ints
+    lhs: Any  # nested lists (or None when the shapes differ)
+    rhs: Any
+    where: tuple[int, ...] | None  # first differing entry (0-based), None for a shape mismatch
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(
+            {
+                "sizes": self.sizes,
+                "values": self.values,
+                "lhs": self.lhs,
+                "rhs": self.rhs,
+                "where": self.where,
+                "note": self.note,
+            }
+        )
+
+    def __str__(self) -> str:
+        vals = "; ".join(f"{k} = {_plain(v)}" for k, v in self.values.items())
+        if self.where is None:
+            return f"{self.note} ({vals})"
+        return f"{vals}: lhs = {_plain(self.lhs)}, rhs = {_plain(self.rhs)} (first difference at {self.where})"
+
+
+@dataclass
+class CheckResult:
+    """One numeric witness (numpy, torch, cuda) against the symbolic result."""
+
+    backend: str
+    status: str  # "ok", "failed" or "skipped"
+    detail: str = ""
+    cases: int = 0
+    max_abs_err: float = 0.0
+    tolerance: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(self.__dict__)
+
+
+@dataclass
+class ProofResult:
+    """The outcome of proving one theorem.
+
+    ``verdict`` is ``"proved"`` only when every size in ``scope`` was proved
+    exactly (or ``scope == "general"`` for an all-sizes proof);
+    ``"refuted"`` comes with a :class:`Counterexample`.
+    """
+
+    name: str
+    verdict: str
+    method: str
+    scope: Any  # list of size dicts, or "general"
+    hypotheses: tuple[str, ...] = ()
+    expected: str = "proved"
+    statement: str = ""
+    section: str = ""
+    counterexample: Counterexample | None = None
+    correction: str | None = None
+    checks: dict[str, CheckResult] = field(default_factory=dict)
+    seconds: float = 0.0
+    detail: str = ""
+
+    @property
+    def ok(self) -> bool:
+        """The expected verdict was reached and no numeric check failed."""
+        return self.verdict == self.expected and all(c.status != "failed" for c in self.checks.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return _plain(
+            {
+                "name": self.name,
+                "section": self.section,
+                "statement": self.statement,
+                "verdict": self.verdict,
+                "expected": self.expected,
+                "ok": self.ok,
+                "method": self.method,
+                "scope": self.scope,
+                "hypotheses": self.hypotheses,
+                "counterexample": self.counterexample.to_dict() if self.counterexample else None,
+                "correction": self.correction,
+                "checks": {k: v.status for k, v in self.checks.items()},
+                "check_details": {k: v.to_dict() for k, v in self.checks.items()},
+                "seconds": round(self.seconds, 3),
+                "detail": self.detail,
+            }
+        )
+
+    def __str__(self) -> str:
+        lines = [f"{self.name} [{self.section}]: {self.statement}", f"  verdict: {self.verdict} ({self.method})"]
+        if self.hypotheses:
+            lines.append(f"  hypotheses: {', '.join(self.hypotheses)}")
+        if self.counterexample:
+            lines.append(f"  counterexample at {self.counterexample.sizes}: {self.counterexample}")
+        if self.correction:
+            lines.append(f"  what holds instead: {self.correction}")
+        for check in self.checks.values():
+            lines.append(f"  {check.backend}: {check.status} {check.detail}".rstrip())
+        return "\n".join(lines)

@@ -1,0 +1,156 @@
+"""SymPy arrays: symbols with 1-based names, coercion of user input, padding, rot180."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import sympy
+from sympy import ImmutableDenseNDimArray as Array
+
+from ..errors import ShapeError, public
+from ..spec import padding_pairs
+
+__all__ = ["Array", "symbols", "as_array", "pad", "rot180", "nested", "flat", "entries"]
+
+RANK_NAMES = {1: "(L,)", 2: "(H, W)", 3: "(C, H, W)", 4: "(C_out, C_in, k_h, k_w)"}
+
+
+@public
+def symbols(name: str, shape: int | tuple[int, ...], **assumptions: Any) -> Array:
+    """A SymPy array of fresh real symbols named ``name_{i,j}`` with 1-based indices.
+
+    The names follow the notes' ``[X]_{i,j}``, ``i = 1..n_h``; Python indexing
+    stays 0-based: ``X[0, 0]`` is ``x_{1,1}``.
+
+    >>> X = symbols("x", (2, 3))
+    >>> X
+    [[x_{1,1}, x_{1,2}, x_{1,3}], [x_{2,1}, x_{2,2}, x_{2,3}]]
+    >>> X[1, 2]
+    x_{2,3}
+    >>> symbols("w", 2)
+    [w_{1}, w_{2}]
+    """
+    if not isinstance(name, str) or not name:
+        raise ShapeError("name", name, "a non-empty string")
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    if not shape or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in shape):
+        raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
+    assumptions = {"real": True, **assumptions}
+    flat_syms = [
+        sympy.Symbol(f"{name}_{{{','.join(str(i + 1) for i in idx)}}}", **assumptions)
+        for idx in itertools.product(*(range(n) for n in shape))
+    ]
+    return Array(flat_syms, shape)
+
+
+def as_array(value: Any, name: str, ranks: tuple[int, ...]) -> Array:
+    """Coerce a SymPy Matrix/Array, nested list or NumPy array to a SymPy array.
+
+    Raises :class:`ShapeError` naming ``name`` if the rank is not in ``ranks``.
+    """
+    if isinstance(value, sympy.MatrixBase):
+        arr = Array(value.tolist())
+    elif isinstance(value, sympy.NDimArray):
+        arr = Array(value)
+    else:
+        tolist = getattr(value, "tolist", None)
+        data = tolist() if callable(tolist) else value
+        if isinstance(data, (int, float, sympy.Basic)) and not isinstance(data, sympy.NDimArray):
+            raise ShapeError(name, value, _rank_text(ranks))
+        try:
+            arr = Array(data)
+        except (ValueError, TypeError, sympy.SympifyError):
+            raise ShapeError(name, value, f"a rectangular array of rank {_rank_text(ranks)}") from None
+    if arr.rank() not in ranks or 0 in arr.shape:
+        raise ShapeError(name, _ShapeOf(arr.shape), _rank_text(ranks))
+    return arr
+
+
+class _ShapeOf:
+    """Shown in messages as 'an array of shape (...)'."""
+
+    def __init__(self, shape: tuple[int, ...]) -> None:
+        self.shape = shape
+
+
+def _rank_text(ranks: tuple[int, ...]) -> str:
+    return " or ".join(f"rank {r} {RANK_NAMES[r]}" for r in ranks)
+
+
+def nested(arr: Array) -> list:
+    """Nested Python lists of the entries (fast element access)."""
+    return arr.tolist()
+
+
+def entries(arr: Array) -> list:
+    """The entries of an array in row-major order (iterating an Array yields rows)."""
+    return list(sympy.flatten(arr.tolist())) if arr.rank() > 1 else list(arr.tolist())
+
+
+def flat(entries: list, shape: tuple[int, ...]) -> Array:
+    """Build an array from a flat row-major list."""
+    return Array(entries, shape)
+
+
+@public
+def pad(X: Any, padding: Any, value: Any = 0) -> Array:
+    """Pad the spatial axes of ``X`` with ``value`` (zero padding by default).
+
+    The last axis is padded for rank 1, the last two otherwise.  ``padding``
+    is per side: an int, a pair ``(p_h, p_w)`` (in 1-D ``(left, right)``) or
+    ``((top, bottom), (left, right))``.
+
+    >>> pad([[1, 2], [3, 4]], 1)
+    [[0, 0, 0, 0], [0, 1, 2, 0], [0, 3, 4, 0], [0, 0, 0, 0]]
+    >>> pad([1, 2], (0, 2))
+    [1, 2, 0, 0]
+    """
+    X = as_array(X, "X", (1, 2, 3, 4))
+    dims = 1 if X.rank() == 1 else 2
+    if isinstance(padding, str):
+        from ..errors import ParameterError
+
+        raise ParameterError("padding", padding, "an int, a pair or ((top, bottom), (left, right)) of ints")
+    pads = padding_pairs(padding, dims, (1,) * dims, (1,) * dims, (1,) * dims)
+    value = sympy.sympify(value)
+    lead = X.shape[: X.rank() - dims]
+    spatial = X.shape[X.rank() - dims :]
+    new_spatial = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
+    data = nested(X)
+    entries = []
+    for idx in itertools.product(*(range(n) for n in lead + new_spatial)):
+        head, tail = idx[: len(lead)], idx[len(lead) :]
+        src = tuple(i - lo for i, (lo, _) in zip(tail, pads))
+        if all(0 <= i < n for i, n in zip(src, spatial)):
+            entries.append(_get(data, head + src))
+        else:
+            entries.append(value)
+    return flat(entries, lead + new_spatial)
+
+
+@public
+def rot180(K: Any) -> Array:
+    """Rotate a kernel by 180°: reverse its last two axes (rank 1: reverse it).
+
+    :math:`\\operatorname{rot180}(\\mathbf{W})_{a,b} = \\mathbf{W}_{k_h-a+1,\\,k_w-b+1}`; on
+    ``(C_in, k_h, k_w)`` or ``(C_out, C_in, k_h, k_w)`` each kernel is rotated.
+
+    >>> rot180([[1, 2, 3], [4, 5, 6]])
+    [[6, 5, 4], [3, 2, 1]]
+    """
+    K = as_array(K, "K", (1, 2, 3, 4))
+    rank, shape = K.rank(), K.shape
+    spatial = 1 if rank == 1 else 2
+    data = nested(K)
+    entries = []
+    for idx in itertools.product(*(range(n) for n in shape)):
+        src = idx[: rank - spatial] + tuple(n - 1 - i for i, n in zip(idx[rank - spatial :], shape[rank - spatial :]))
+        entries.append(_get(data, src))
+    return flat(entries, shape)
+
+
+def _get(data: list, idx: tuple[int, ...]) -> Any:
+    for i in idx:
+        data = data[i]
+    return data
