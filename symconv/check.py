@@ -22,12 +22,12 @@ import sympy
 
 from .errors import ParameterError, public
 from .prove.exact import input_symbols, symbolic_sides
-from .symbolic.tensor import entries
 from .prove.result import CheckResult, Counterexample, ProofResult
+from .symbolic.tensor import entries
 from .systems import NUMPY, System, torch_system
 from .theorems.registry import Theorem, get, normalize_sizes, size_label
 
-__all__ = ["check", "check_result", "system_for", "BACKENDS", "TOLERANCE"]
+__all__ = ["BACKENDS", "TOLERANCE", "check", "check_result", "system_for"]
 
 BACKENDS = ("numpy", "torch", "cuda")
 TOLERANCE = 1e-9
@@ -55,7 +55,7 @@ _LAMBDAS: dict[tuple, Any] = {}
 
 
 def _lambdified(thm: Theorem, sizes: dict[str, Any]) -> tuple[list, Any, tuple, tuple]:
-    key = (thm.name, tuple(sorted(sizes.items())))
+    key = (thm.name, thm.sides, tuple(sorted(sizes.items())))
     if key not in _LAMBDAS:
         inputs, lhs, rhs = symbolic_sides(thm, sizes)
         syms = input_symbols(inputs)
@@ -74,7 +74,7 @@ def _symbolic_values(thm: Theorem, sizes: dict[str, Any], values: dict[str, np.n
         lhs_v = np.array([sympy.sympify(e).xreplace(subs) for e in entries(lhs)], dtype=object).reshape(lhs.shape)
         rhs_v = np.array([sympy.sympify(e).xreplace(subs) for e in entries(rhs)], dtype=object).reshape(rhs.shape)
         return lhs_v, rhs_v
-    syms, fn, lshape, rshape = _lambdified(thm, sizes)
+    _syms, fn, lshape, rshape = _lambdified(thm, sizes)
     flat = [v for name in inputs for v in values[name].ravel()]
     out = np.array(fn(*flat), dtype=np.float64)
     size = int(np.prod(lshape))

@@ -32,7 +32,7 @@ def parse_sizes(text: str | None) -> dict[str, Any]:
     if not text:
         return {}
     out: dict[str, Any] = {}
-    for item in re.split(r",(?![^()]*\))", text):
+    for item in _top_level_split(text):
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
             raise argparse.ArgumentTypeError(f"--size: got {item!r}; expected KEY=VALUE, e.g. n=8,k=3")
@@ -45,6 +45,19 @@ def parse_sizes(text: str | None) -> dict[str, Any]:
         except (ValueError, SyntaxError):
             out[key.strip()] = value
     return out
+
+
+def _top_level_split(text: str) -> list[str]:
+    """Split on commas outside parentheses."""
+    items, depth, current = [], 0, ""
+    for ch in text:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            items.append(current)
+            current = ""
+        else:
+            current += ch
+    return [*items, current]
 
 
 def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str]) -> ProofResult:
@@ -113,9 +126,18 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_prove(args: argparse.Namespace) -> int:
-    if args.all == bool(args.name):
-        raise SymconvError("NAME", args.name, "a theorem name or --all (not both)")
-    names = [t.name for t in theorems()] if args.all else [get(args.name).name]
+    family = getattr(args, "family", None)
+    if sum((bool(args.all), bool(args.name), bool(family))) != 1:
+        raise SymconvError("NAME", args.name, "exactly one of a theorem name, --all or --family")
+    if args.all:
+        names = [t.name for t in theorems()]
+    elif family:
+        names = [t.name for t in theorems() if t.family == family]
+        if not names:
+            known = sorted({t.family for t in theorems()})
+            raise SymconvError("--family", family, f"one of {', '.join(known)}")
+    else:
+        names = [get(args.name).name]
     sizes = parse_sizes(args.size)
     backends = [args.backend] if args.backend else list(DEFAULT_BACKENDS)
     results = []
@@ -135,7 +157,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
         good = sum(r.ok for r in results)
         print(f"\n{good}/{len(results)} theorems at their expected verdict with no failed check ({total:.1f}s)")
     else:
-        print(results[0])
+        print("\n\n".join(str(r) for r in results))
     return 0 if ok else 1
 
 
@@ -143,6 +165,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return cmd_prove(
         argparse.Namespace(
             all=False,
+            family=None,
             name=args.name,
             size=args.size,
             general=False,
@@ -166,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prove", help="prove theorems and cross-check them")
     p.add_argument("name", nargs="?", help="theorem name (see 'symconv list')")
     p.add_argument("--all", action="store_true", help="every registered theorem; exit 1 if any misses")
+    p.add_argument("--family", help="the theorems of one family (conv_corr, wide, channels, shapes, ...)")
     p.add_argument("--size", help="sizes, e.g. n=8,k=3 or n=4x5,k=3,s=2,p=1")
     p.add_argument("--general", action="store_true", help="the all-sizes proof")
     p.add_argument("--backend", choices=BACKENDS, help="check in this backend only (default: all)")

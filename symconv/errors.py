@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 __all__ = [
-    "SymconvError",
     "ParameterError",
     "ShapeError",
+    "SymconvError",
     "UnknownTheoremError",
     "public",
 ]

@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import numbers
 from dataclasses import dataclass
-from typing import Any, Union
+from typing import Any
 
 import sympy
 
 from .errors import ParameterError, ShapeError, public
 
-__all__ = ["Window", "output_size", "conv_window", "pool_window"]
+__all__ = ["Window", "conv_window", "output_size", "pool_window"]
 
-Padding = Union[int, str, tuple]
+Padding = int | str | tuple
 PadPairs = tuple[tuple[int, int], ...]
 
 
@@ -162,8 +162,7 @@ def _check_fits(size, kernel, padding, dilation) -> None:
             raise ShapeError(
                 "kernel",
                 kernel if len(kernel) > 1 else kernel[0],
-                f"a kernel that fits the padded input ({what}, but the input has {n} cells "
-                f"padded to {n + lo + hi})",
+                f"a kernel that fits the padded input ({what}, but the input has {n} cells padded to {n + lo + hi})",
             )
 
 
@@ -209,7 +208,9 @@ def pool_window(
     p = per_dim(padding, "padding", dims, minimum=0)
     for pi, ki in zip(p, k):
         if pi > ki // 2:
-            raise ParameterError("padding", padding, f"at most half the window, p <= k // 2 = {ki // 2} (PyTorch's rule)")
+            raise ParameterError(
+                "padding", padding, f"at most half the window, p <= k // 2 = {ki // 2} (PyTorch's rule)"
+            )
     if not isinstance(ceil_mode, bool):
         raise ParameterError("ceil_mode", ceil_mode, "True or False")
     pad = tuple((pi, pi) for pi in p)
@@ -239,9 +240,7 @@ def _is_symbolic(value: Any) -> bool:
 
 
 @public
-def output_size(
-    n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False
-) -> Any:
+def output_size(n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, ceil_mode: bool = False) -> Any:
     """Number of window positions along one axis.
 
     For input length ``n``, kernel ``k``, stride ``s``, padding ``p`` per side
@@ -257,7 +256,7 @@ def output_size(
     2
     >>> output_size(8, 3, stride=2, padding=1)
     4
-    >>> output_size(4, 3, stride=2, padding=1, ceil_mode=True)
+    >>> output_size(3, 2, stride=2, padding=1, ceil_mode=True)  # ceil alone would give 3
     2
     >>> import sympy
     >>> n, k, p, s = sympy.symbols("n k p s", integer=True, positive=True)

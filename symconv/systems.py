@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-__all__ = ["System", "SYMPY", "NUMPY", "torch_system"]
+__all__ = ["NUMPY", "SYMPY", "System", "torch_system"]
 
 
 class System:

@@ -9,7 +9,7 @@ from ..theorems.registry import get, normalize_sizes
 from .exact import prove_concrete
 from .result import CheckResult, Counterexample, ProofResult
 
-__all__ = ["prove", "ProofResult", "CheckResult", "Counterexample"]
+__all__ = ["CheckResult", "Counterexample", "ProofResult", "prove"]
 
 
 @public
@@ -26,8 +26,8 @@ def prove(name: str, *, general: bool = False, **sizes: Any) -> ProofResult:
     >>> prove("conv_eq_corr_rot180", n=4, k=3).verdict
     'proved'
     >>> result = prove("full_corr_comm")
-    >>> result.verdict, result.counterexample.sizes["n"]
-    ('refuted', (1, 2))
+    >>> result.verdict, result.counterexample.sizes["n"], result.counterexample.sizes["k"]
+    ('refuted', (1, 1), (1, 2))
     """
     thm = get(name)
     if general:

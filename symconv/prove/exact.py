@@ -22,7 +22,7 @@ from ..theorems.registry import Theorem, size_label
 from .counterexample import evaluate, find_assignment, shrink
 from .result import Counterexample, ProofResult
 
-__all__ = ["symbolic_sides", "prove_concrete", "METHOD"]
+__all__ = ["METHOD", "prove_concrete", "symbolic_sides"]
 
 METHOD = "exact polynomial identity"
 
@@ -30,7 +30,7 @@ _CACHE: dict[tuple, tuple[dict[str, Any], Any, Any]] = {}
 
 
 def _key(thm: Theorem, sizes: dict[str, Any]) -> tuple:
-    return (thm.name, tuple(sorted(sizes.items())))
+    return (thm.name, thm.sides, tuple(sorted(sizes.items())))
 
 
 def symbol_prefix(name: str) -> str:
@@ -75,9 +75,7 @@ def prove_at(thm: Theorem, sizes: dict[str, Any]) -> tuple[str, Counterexample |
         return ("unknown" if not polynomial else "refuted"), None
     assignment = shrink(exprs, syms, assignment)
     lhs_v, rhs_v = evaluate(lhs, assignment), evaluate(rhs, assignment)
-    where = next(
-        idx for idx in itertools.product(*(range(n) for n in lhs.shape)) if _at(lhs_v, idx) != _at(rhs_v, idx)
-    )
+    where = next(idx for idx in itertools.product(*(range(n) for n in lhs.shape)) if _at(lhs_v, idx) != _at(rhs_v, idx))
     values = {name: evaluate(arr, assignment) for name, arr in inputs.items()}
     return "refuted", Counterexample(dict(sizes), values, lhs_v, rhs_v, where)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Counterexample", "CheckResult", "ProofResult", "VERDICTS"]
+from ..theorems.registry import size_label
+
+__all__ = ["VERDICTS", "CheckResult", "Counterexample", "ProofResult"]
 
 VERDICTS = ("proved", "refuted", "unknown")
 
@@ -128,7 +130,7 @@ class ProofResult:
         if self.hypotheses:
             lines.append(f"  hypotheses: {', '.join(self.hypotheses)}")
         if self.counterexample:
-            lines.append(f"  counterexample at {self.counterexample.sizes}: {self.counterexample}")
+            lines.append(f"  counterexample at {size_label(self.counterexample.sizes)}: {self.counterexample}")
         if self.correction:
             lines.append(f"  what holds instead: {self.correction}")
         for check in self.checks.values():

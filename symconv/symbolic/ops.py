@@ -25,7 +25,7 @@ from ..spec import conv_window, per_dim
 from .tensor import Array, as_array, flat, nested
 from .window import windows
 
-__all__ = ["corr1d", "conv1d", "corr2d", "conv2d", "corr2d_multi_in", "corr2d_multi_in_out"]
+__all__ = ["conv1d", "conv2d", "corr1d", "corr2d", "corr2d_multi_in", "corr2d_multi_in_out"]
 
 
 def _at(data: list, coord: tuple[int, ...]) -> Any:
@@ -75,7 +75,7 @@ def conv1d(x: Any, w: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1)
     ``t`` runs over the last cell of each window; shapes as in :func:`corr1d`.
 
     >>> conv1d([1, 2, 3], [1, 10])
-    [21, 32]
+    [12, 23]
     """
     return _slide(as_array(x, "x", (1,)), as_array(w, "w", (1,)), stride, padding, dilation, flip=True)
 
@@ -84,7 +84,9 @@ def conv1d(x: Any, w: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1)
 def corr2d(X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> Array:
     """2-D cross-correlation (no kernel flip), as ``torch.nn.functional.conv2d``.
 
-    :math:`[\\mathbf{H}]_{i,j} = \\sum_{a=1}^{k_h}\\sum_{b=1}^{k_w} [\\mathbf{W}]_{a,b}\\,[\\mathbf{X}]_{i+a-1,\\,j+b-1}`
+    .. math::
+        [\\mathbf{H}]_{i,j} = \\sum_{a=1}^{k_h}\\sum_{b=1}^{k_w} [\\mathbf{W}]_{a,b}\\,[\\mathbf{X}]_{i+a-1,\\,j+b-1}
+
     for stride 1, no padding; in general the window of output ``(i, j)``
     starts at ``(i s - p_top, j s - p_left)`` (0-based) and its taps are ``d`` apart.
 

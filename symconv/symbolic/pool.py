@@ -57,9 +57,7 @@ def pool2d(
     if divisor_override is not None:
         divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
     if X.rank() == 3:
-        channels = [
-            nested(_pool(X[c], window, mode, count_include_pad, divisor_override)) for c in range(X.shape[0])
-        ]
+        channels = [nested(_pool(X[c], window, mode, count_include_pad, divisor_override)) for c in range(X.shape[0])]
         return Array(channels)
     return _pool(X, window, mode, count_include_pad, divisor_override)
 

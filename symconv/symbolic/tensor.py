@@ -11,7 +11,7 @@ from sympy import ImmutableDenseNDimArray as Array
 from ..errors import ShapeError, public
 from ..spec import padding_pairs
 
-__all__ = ["Array", "symbols", "as_array", "pad", "rot180", "nested", "flat", "entries"]
+__all__ = ["Array", "as_array", "entries", "flat", "nested", "pad", "rot180", "symbols"]
 
 RANK_NAMES = {1: "(L,)", 2: "(H, W)", 3: "(C, H, W)", 4: "(C_out, C_in, k_h, k_w)"}
 

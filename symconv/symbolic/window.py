@@ -65,7 +65,8 @@ class Tap:
 def windows(w: Window) -> tuple[tuple[int, ...], Iterator[tuple[tuple[int, ...], list[Tap]]]]:
     """Output shape and, for each output index, the taps of its window (row-major)."""
     per_axis = [
-        axis_windows(n, k, s, p, d, w.ceil_mode) for n, k, s, p, d in zip(w.size, w.kernel, w.stride, w.padding, w.dilation)
+        axis_windows(n, k, s, p, d, w.ceil_mode)
+        for n, k, s, p, d in zip(w.size, w.kernel, w.stride, w.padding, w.dilation)
     ]
     shape = tuple(len(ax) for ax in per_axis)
 

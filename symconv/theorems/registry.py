@@ -15,7 +15,7 @@ from typing import Any
 
 from ..errors import ParameterError, UnknownTheoremError
 
-__all__ = ["Theorem", "theorem", "register", "theorems", "get", "normalize_sizes", "SIZE_NAMES"]
+__all__ = ["SIZE_NAMES", "Theorem", "get", "normalize_sizes", "register", "theorem", "theorems"]
 
 #: Size keywords, named as in the notes.  Spatial ones (``n``, ``k``) are an
 #: int (square), a pair ``(h, w)`` or a 1-tuple (1-D).
@@ -52,6 +52,12 @@ class Theorem:
     prover: Callable[..., Any] | None = None
     checker: Callable[..., Any] | None = None
     tags: tuple[str, ...] = field(default=())
+
+    @property
+    def family(self) -> str:
+        """The module that states it: ``conv_corr``, ``wide``, ``channels``, ``shapes`` ..."""
+        source = self.sides or self.prover
+        return source.__module__.rsplit(".", 1)[-1] if source else ""
 
     def shapes(self, sizes: dict[str, Any]) -> dict[str, tuple[int, ...]]:
         """Input shapes at the given (normalised) sizes."""

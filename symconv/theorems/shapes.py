@@ -40,10 +40,14 @@ def cases() -> Iterator[tuple[str, dict[str, Any], tuple[int, ...]]]:
             if p <= k // 2 and _fits(n, k, p, p, d):
                 args = dict(n=n, k=k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
                 yield "pool2d", args, (1, output_size(n, k, s, p, d, ceil))
-    for n, k, s, p, d in [((5, 7), (3, 2), (2, 1), (1, 0), (1, 2)), ((8, 8), (3, 3), 2, 1, 1), ((6, 4), (2, 3), 3, 2, 2)]:
+    for n, k, s, p, d in [
+        ((5, 7), (3, 2), (2, 1), (1, 0), (1, 2)),
+        ((8, 8), (3, 3), 2, 1, 1),
+        ((6, 4), (2, 3), 3, 2, 2),
+    ]:
         s2, p2, d2 = (v if isinstance(v, tuple) else (v, v) for v in (s, p, d))
         expected = tuple(output_size(n[i], k[i], s2[i], p2[i], d2[i]) for i in range(2))
-        yield "corr2d_multi_in_out", dict(n=n, k=k, stride=s, padding=p, dilation=d), (2,) + expected
+        yield "corr2d_multi_in_out", dict(n=n, k=k, stride=s, padding=p, dilation=d), (2, *expected)
 
 
 def run(system: System, op: str, args: dict[str, Any]) -> tuple[int, ...]:
@@ -54,7 +58,7 @@ def run(system: System, op: str, args: dict[str, Any]) -> tuple[int, ...]:
         return system.shape(system.corr1d(system.asarray(np.zeros(n)), system.asarray(np.zeros(k)), **args))
     if op == "pool2d":
         return system.shape(system.pool2d(system.asarray(np.zeros((1, n))), (1, k), **_pool_args(args)))
-    x, w = system.asarray(np.zeros((3,) + n)), system.asarray(np.zeros((2, 3) + k))
+    x, w = system.asarray(np.zeros((3, *n))), system.asarray(np.zeros((2, 3, *k)))
     return system.shape(system.corr2d_multi_in_out(x, w, **args))
 
 

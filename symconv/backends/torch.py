@@ -1,0 +1,387 @@
+"""PyTorch witness: every symconv operator computed by ``torch.nn.functional``.
+
+This is the third, external system of the cross-checks: the operators below
+only validate their arguments (with :mod:`symconv.spec`, so errors read as
+everywhere else in symconv) and then let PyTorch do the work, with its own
+conventions.  Padding that PyTorch can express (a symmetric int or pair,
+``"valid"``, ``"same"``) is handed to PyTorch's ``padding=``; only per-side
+asymmetric padding and ``"full"`` are applied beforehand with ``F.pad``.
+
+Tensors keep their device; anything else (NumPy arrays, nested lists, SymPy
+matrices of numbers) becomes a float64 tensor on :func:`default_device`.
+TF32 is switched off on first use, so CUDA results are exact on small integers.
+torch itself is imported lazily: ``import symconv.backends.torch`` works
+without it, calling an operator does not.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import sympy
+
+from ..errors import ParameterError, ShapeError, public
+from ..spec import as_int, conv_window, padding_pairs, pool_window
+
+if TYPE_CHECKING:
+    from torch import Tensor
+
+__all__ = [
+    "as_tensor",
+    "available",
+    "conv1d",
+    "conv2d",
+    "corr1d",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "cuda_available",
+    "default_device",
+    "grad",
+    "pad",
+    "pool2d",
+    "rot180",
+]
+
+
+@functools.cache
+def _torch() -> Any:
+    """The torch module, imported once, with TF32 switched off."""
+    try:
+        import torch
+    except ImportError as err:
+        raise ImportError(
+            "symconv.backends.torch needs PyTorch; install it with: pip install 'symconv[torch]'"
+        ) from err
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    return torch
+
+
+def _F() -> Any:
+    return _torch().nn.functional
+
+
+@public
+def available() -> bool:
+    """Whether PyTorch can be imported.
+
+    >>> available()
+    True
+    """
+    try:
+        _torch()
+    except ImportError:
+        return False
+    return True
+
+
+@public
+def cuda_available() -> bool:
+    """Whether PyTorch is importable and sees a CUDA device.
+
+    >>> isinstance(cuda_available(), bool)
+    True
+    """
+    return available() and bool(_torch().cuda.is_available())
+
+
+@public
+def default_device() -> str:
+    """``"cuda"`` when a CUDA device is available, else ``"cpu"``.
+
+    >>> default_device() in ("cpu", "cuda")
+    True
+    """
+    return "cuda" if cuda_available() else "cpu"
+
+
+@public
+def as_tensor(x: Any, device: str | None = None) -> Tensor:
+    """``x`` as a tensor: tensors pass through unchanged; anything else
+    (NumPy array, nested lists, SymPy Matrix/Array of numbers) becomes a
+    float64 tensor on ``device or default_device()``.
+
+    >>> t = as_tensor([[1, 2], [3, 4]], device="cpu")
+    >>> t.dtype, t.tolist()
+    (torch.float64, [[1.0, 2.0], [3.0, 4.0]])
+    >>> as_tensor(t) is t
+    True
+    """
+    torch = _torch()
+    if isinstance(x, torch.Tensor):
+        return x
+    if isinstance(x, (sympy.MatrixBase, sympy.NDimArray)):
+        x = x.tolist()
+    try:
+        array = np.asarray(x, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError(
+            "x", x, "numbers: a tensor, an array, nested lists or a SymPy Matrix/Array of numbers"
+        ) from None
+    return torch.as_tensor(array, device=device or default_device())
+
+
+def _operands(device: str | None, **arrays: Any) -> list[Tensor]:
+    """Bring the operands onto one device (``device``, else the first tensor's,
+    else the default) and one floating dtype (the promoted dtype of the
+    tensors given, float64 if none is floating)."""
+    torch = _torch()
+    tensors = [v for v in arrays.values() if isinstance(v, torch.Tensor)]
+    device = device or (tensors[0].device if tensors else default_device())
+    dtype = functools.reduce(torch.promote_types, [t.dtype for t in tensors]) if tensors else torch.float64
+    if not dtype.is_floating_point:
+        dtype = torch.float64
+    out = []
+    for name, value in arrays.items():
+        try:
+            out.append(as_tensor(value, device).to(device=device, dtype=dtype))
+        except ParameterError as err:
+            raise ParameterError(name, value, err.expected) from None
+    return out
+
+
+def _check(name: str, t: Tensor, ranks: tuple[int, ...], axes: str) -> None:
+    if t.dim() not in ranks:
+        raise ShapeError(name, t, f"rank {' or '.join(map(str, ranks))} {axes}")
+    if 0 in t.shape:
+        raise ShapeError(name, t, f"a non-empty array {axes}")
+
+
+def _flat(pairs: tuple[tuple[int, int], ...]) -> tuple[int, ...]:
+    """``((top, bottom), (left, right))`` -> ``F.pad``'s ``(left, right, top, bottom)``."""
+    return tuple(v for pair in reversed(pairs) for v in pair)
+
+
+def _conv(X: Tensor, K: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any, groups: int = 1):
+    """``F.conv1d``/``F.conv2d`` on batched ``X`` (N, C, *spatial), ``K`` (c_o, c_i/g, *k)."""
+    dims = K.dim() - 2
+    win = conv_window(tuple(X.shape[2:]), tuple(K.shape[2:]), stride, padding, dilation)
+    if isinstance(padding, str) and padding != "full":
+        torch_padding: Any = padding
+    elif all(lo == hi for lo, hi in win.padding):
+        torch_padding = tuple(lo for lo, _ in win.padding)
+    else:
+        X, torch_padding = _F().pad(X, _flat(win.padding)), 0
+    conv = _F().conv1d if dims == 1 else _F().conv2d
+    return conv(X, K, bias, stride=win.stride, padding=torch_padding, dilation=win.dilation, groups=groups)
+
+
+@public
+def pad(X: Any, padding: Any, value: float = 0, *, device: str | None = None) -> Tensor:
+    """Pad the last axis of ``x`` (L,) or both axes of ``X`` (H, W) with ``value``.
+
+    ``padding`` is per side: an int, a pair (``(p_h, p_w)`` in 2-D,
+    ``(left, right)`` in 1-D) or ``((top, bottom), (left, right))``.
+
+    >>> pad([[1, 2]], ((0, 1), (1, 0))).tolist()
+    [[0.0, 1.0, 2.0], [0.0, 0.0, 0.0]]
+    """
+    (X,) = _operands(device, X=X)
+    _check("X", X, (1, 2), "(L,) or (H, W)")
+    if isinstance(padding, str):
+        raise ParameterError("padding", padding, "ints: an int, a pair or ((top, bottom), (left, right))")
+    ones = (1,) * X.dim()
+    return _F().pad(X, _flat(padding_pairs(padding, X.dim(), ones, ones, ones)), value=float(value))
+
+
+@public
+def rot180(K: Any, *, device: str | None = None) -> Tensor:
+    """Rotate a kernel by 180 degrees: ``rot180(K)[a, b] = K[kh-1-a, kw-1-b]``
+    (flip of the last two axes; a rank-1 kernel is reversed).
+
+    >>> rot180([[1, 2], [3, 4]]).tolist()
+    [[4.0, 3.0], [2.0, 1.0]]
+    """
+    (K,) = _operands(device, K=K)
+    if K.dim() == 0:
+        raise ShapeError("K", K, "rank 1 or more: (k,), (kh, kw) or (..., kh, kw)")
+    return _torch().flip(K, tuple(range(-min(K.dim(), 2), 0)))
+
+
+@public
+def corr1d(
+    x: Any, w: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """Cross-correlation ``y[i] = sum_a xp[i*s + a*d] * w[a]`` of ``x`` (L,) with
+    ``w`` (k,), where ``xp`` is ``x`` zero-padded (``F.conv1d``).
+
+    >>> corr1d([1, 2, 3, 4], [1, 10]).tolist()
+    [21.0, 32.0, 43.0]
+    """
+    x, w = _operands(device, x=x, w=w)
+    _check("x", x, (1,), "(L,)")
+    _check("w", w, (1,), "(k,)")
+    return _conv(x[None, None], w[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def conv1d(
+    x: Any, w: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """True convolution: :func:`corr1d` with ``w`` reversed,
+    ``y[i] = sum_a xp[i*s + a*d] * w[k-1-a]``.
+
+    >>> conv1d([1, 2, 3, 4], [1, 10]).tolist()
+    [12.0, 23.0, 34.0]
+    """
+    x, w = _operands(device, x=x, w=w)
+    _check("x", x, (1,), "(L,)")
+    _check("w", w, (1,), "(k,)")
+    return _conv(x[None, None], w.flip(0)[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def corr2d(
+    X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """Cross-correlation of ``X`` (H, W) with ``K`` (kh, kw) (``F.conv2d``):
+    ``Y[i, j] = sum_{a,b} Xp[i*s_h + a*d_h, j*s_w + b*d_w] * K[a, b]``.
+
+    >>> corr2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]).tolist()
+    [[19.0, 25.0], [37.0, 43.0]]
+    """
+    X, K = _operands(device, X=X, K=K)
+    _check("X", X, (2,), "(H, W)")
+    _check("K", K, (2,), "(kh, kw)")
+    return _conv(X[None, None], K[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def conv2d(
+    X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """True convolution: :func:`corr2d` with ``rot180(K)``.
+
+    >>> conv2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]]).tolist()
+    [[5.0, 11.0], [23.0, 29.0]]
+    """
+    X, K = _operands(device, X=X, K=K)
+    _check("X", X, (2,), "(H, W)")
+    _check("K", K, (2,), "(kh, kw)")
+    return _conv(X[None, None], K.flip(0, 1)[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def corr2d_multi_in(
+    X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """Multi-input-channel correlation, summed over channels:
+    ``X`` (c_i, H, W), ``K`` (c_i, kh, kw) -> (H', W').
+
+    >>> corr2d_multi_in([[[1, 2]], [[3, 4]]], [[[1]], [[10]]]).tolist()
+    [[31.0, 42.0]]
+    """
+    X, K = _operands(device, X=X, K=K)
+    _check("X", X, (3,), "(c_i, H, W)")
+    _check("K", K, (3,), "(c_i, kh, kw)")
+    if K.shape[0] != X.shape[0]:
+        raise ShapeError("K", K, f"shape (c_i, kh, kw) with c_i = {X.shape[0]}, the channels of X")
+    return _conv(X[None], K[None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def corr2d_multi_in_out(
+    X: Any,
+    K: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+    *,
+    device: str | None = None,
+) -> Tensor:
+    """``F.conv2d`` on an unbatched input: ``X`` (c_i, H, W), ``K``
+    (c_o, c_i/groups, kh, kw), ``bias`` (c_o,) -> (c_o, H', W').  Output
+    channel ``o`` sees input group ``o // (c_o/groups)``.
+
+    >>> X = [[[1, 2]], [[3, 4]]]
+    >>> K = [[[[1]], [[10]]], [[[1]], [[-1]]]]
+    >>> corr2d_multi_in_out(X, K, bias=[0, 100]).tolist()
+    [[[31.0, 42.0]], [[98.0, 98.0]]]
+    """
+    X, K, *b = _operands(device, X=X, K=K, **({} if bias is None else {"bias": bias}))
+    _check("X", X, (3,), "(c_i, H, W)")
+    _check("K", K, (4,), "(c_o, c_i/groups, kh, kw)")
+    g = as_int(groups, "groups", minimum=1)
+    (c_o, c_g), c_i = K.shape[:2], X.shape[0]
+    if c_i % g or c_o % g:
+        raise ParameterError("groups", groups, f"a divisor of c_i = {c_i} and c_o = {c_o}")
+    if c_g != c_i // g:
+        raise ShapeError("K", K, f"shape (c_o, c_i/groups, kh, kw) with c_i/groups = {c_i // g}")
+    if b and tuple(b[0].shape) != (c_o,):
+        raise ShapeError("bias", b[0], f"shape (c_o,) = ({c_o},)")
+    return _conv(X[None], K, b[0] if b else None, stride, padding, dilation, g)[0]
+
+
+@public
+def pool2d(
+    X: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    *,
+    device: str | None = None,
+) -> Tensor:
+    """Max or average pooling of ``X`` (H, W) or (C, H, W), each channel on its
+    own (``F.max_pool2d`` / ``F.avg_pool2d``).
+
+    ``stride`` defaults to the window; max pooling pads with -inf, average
+    pooling with 0.  With ``ceil_mode`` a last window that would start in the
+    right padding is dropped, and an average window that overhangs the padding
+    divides by the cells up to the padded edge only.
+
+    >>> X = [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11], [12, 13, 14, 15]]
+    >>> pool2d(X, 3, stride=2, padding=1).tolist()
+    [[5.0, 7.0], [13.0, 15.0]]
+    >>> pool2d(X, 2, mode="avg").tolist()
+    [[2.5, 4.5], [10.5, 12.5]]
+    """
+    (X,) = _operands(device, X=X)
+    _check("X", X, (2, 3), "(H, W) or (C, H, W)")
+    win = pool_window(tuple(X.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
+    if not isinstance(count_include_pad, bool):
+        raise ParameterError("count_include_pad", count_include_pad, "True or False")
+    if divisor_override is not None:
+        divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
+    X3 = X if X.dim() == 3 else X[None]
+    p = tuple(lo for lo, _ in win.padding)
+    if mode == "max":
+        Y = _F().max_pool2d(X3, win.kernel, win.stride, p, win.dilation, ceil_mode=ceil_mode)
+    else:
+        Y = _F().avg_pool2d(X3, win.kernel, win.stride, p, ceil_mode, count_include_pad, divisor_override)
+    return Y if X.dim() == 3 else Y[0]
+
+
+@public
+def grad(fn: Callable[..., Tensor], inputs: Mapping[str, Any], upstream: Any) -> dict[str, Tensor]:
+    """Vector-Jacobian product: ``{name: d<upstream, fn(**inputs)> / d input}``.
+
+    The inputs are copied into fresh leaf tensors (one device, one floating
+    dtype, float64 for array-likes); ``upstream`` must have the shape of
+    ``fn(**inputs)``.  An input ``fn`` ignores gets a zero gradient.
+
+    >>> g = grad(corr1d, {"x": [1, 2, 3], "w": [1, 10]}, [1, 1])
+    >>> g["x"].tolist(), g["w"].tolist()
+    ([1.0, 11.0, 10.0], [3.0, 5.0])
+    """
+    leaves = dict(zip(inputs, (t.detach().requires_grad_() for t in _operands(None, **inputs))))
+    out = fn(**leaves)
+    (up,) = _operands(out.device, upstream=upstream)
+    if up.shape != out.shape:
+        raise ShapeError("upstream", up, f"the shape of fn's output, {tuple(out.shape)}")
+    grads = (
+        _torch().autograd.grad(out, list(leaves.values()), up.to(out.dtype), allow_unused=True)
+        if out.requires_grad
+        else [None] * len(leaves)
+    )
+    return {k: _torch().zeros_like(v) if g is None else g for (k, v), g in zip(leaves.items(), grads)}
