@@ -154,15 +154,19 @@ class Window:
         )
 
 
-def _check_fits(size, kernel, padding, dilation) -> None:
-    for n, k, (lo, hi), d in zip(size, kernel, padding, dilation):
+def _check_fits(size, kernel, padding, dilation, slack=None) -> None:
+    """Every window must fit the padded input; ceil-mode pooling allows ``s - 1`` cells of ``slack``
+    (PyTorch only requires one window position)."""
+    slack = slack or (0,) * len(size)
+    for n, k, (lo, hi), d, extra in zip(size, kernel, padding, dilation, slack):
         extent = d * (k - 1) + 1
-        if extent > n + lo + hi:
+        if extent > n + lo + hi + extra:
             what = f"k={k}" if d == 1 else f"k={k} spans d(k-1)+1={extent} cells at dilation {d}"
             raise ShapeError(
                 "kernel",
                 kernel if len(kernel) > 1 else kernel[0],
-                f"a kernel that fits the padded input ({what}, but the input has {n} cells padded to {n + lo + hi})",
+                f"a kernel that fits the padded input ({what}, but the input has {n} cells padded to {n + lo + hi}"
+                + (f", plus {extra} in ceil mode)" if extra else ")"),
             )
 
 
@@ -214,7 +218,7 @@ def pool_window(
     if not isinstance(ceil_mode, bool):
         raise ParameterError("ceil_mode", ceil_mode, "True or False")
     pad = tuple((pi, pi) for pi in p)
-    _check_fits(size, k, pad, d)
+    _check_fits(size, k, pad, d, tuple(si - 1 for si in s) if ceil_mode else None)
     return Window(tuple(size), k, s, pad, d, ceil_mode)
 
 
@@ -284,5 +288,5 @@ def output_size(n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any
         pad = (p, p)
     if not isinstance(ceil_mode, bool):
         raise ParameterError("ceil_mode", ceil_mode, "True or False")
-    _check_fits((n,), (k,), (pad,), (d,))
+    _check_fits((n,), (k,), (pad,), (d,), (s - 1,) if ceil_mode else None)
     return _output_size_int(n, k, s, pad, d, ceil_mode)

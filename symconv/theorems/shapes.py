@@ -37,7 +37,7 @@ def cases() -> Iterator[tuple[str, dict[str, Any], tuple[int, ...]]]:
                 args = dict(n=n, k=k, stride=s, padding=pad, dilation=d)
                 yield "corr1d", args, (output_size(n, k, s, pad, d),)
         for ceil in (False, True):
-            if p <= k // 2 and _fits(n, k, p, p, d):
+            if p <= k // 2 and _fits(n, k, p, p + (s - 1 if ceil else 0), d):  # ceil mode: one window suffices
                 args = dict(n=n, k=k, stride=s, padding=p, dilation=d, ceil_mode=ceil)
                 yield "pool2d", args, (1, output_size(n, k, s, p, d, ceil))
     for n, k, s, p, d in [
@@ -119,7 +119,12 @@ register(
         name="output_size_matches",
         section="6.2.2",
         statement="shape(op(X, W)) = output_size(n, k, s, p, d[, ceil_mode]) for every operator",
-        hypotheses=("s ≥ 1", "d ≥ 1", "d(k−1)+1 ≤ n + p_lo + p_hi", "pooling: p ≤ k // 2"),
+        hypotheses=(
+            "s ≥ 1",
+            "d ≥ 1",
+            "d(k−1)+1 ≤ n + p_lo + p_hi (ceil-mode pooling: ≤ n + 2p + s − 1)",
+            "pooling: p ≤ k // 2",
+        ),
         inputs={},
         sides=None,
         sizes=(),

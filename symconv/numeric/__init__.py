@@ -1,0 +1,36 @@
+"""NumPy reference implementation: the independent numeric witness.
+
+The same functions, with the same signatures, as the symbolic operators of
+:mod:`symconv`, computed by a different algorithm that shares no code with
+them: each operator pads the input (``np.pad``), takes every window at once
+(``sliding_window_view``, then ``[::s]`` for the stride and ``[..., ::d]`` for
+the dilation) and reduces it with ``np.einsum``, ``max`` or ``sum``.  Output
+shapes come out of that algorithm, never from the closed formula of
+:func:`symconv.output_size`, so the formula can be checked against them.
+Only parameter validation is shared (:mod:`symconv.spec`).
+
+Inputs may be nested lists, NumPy arrays, or SymPy matrices/arrays.  float32
+and float64 keep their dtype; object arrays (SymPy input becomes one) stay
+object, so exact numbers (ints, Fractions, SymPy Rationals) are computed
+exactly; other real inputs become float64; complex input is rejected.
+
+>>> from symconv import numeric as npc
+>>> npc.corr2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]])
+array([[19., 25.],
+       [37., 43.]])
+"""
+
+from .ops import conv1d, conv2d, corr1d, corr2d, corr2d_multi_in, corr2d_multi_in_out, pad, rot180
+from .pool import pool2d
+
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "corr1d",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "pad",
+    "pool2d",
+    "rot180",
+]

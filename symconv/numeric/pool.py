@@ -1,0 +1,73 @@
+"""Max and average pooling on NumPy arrays: the correlation windows, reduced by max or mean."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ..errors import ParameterError, public
+from ..spec import as_int, pool_window
+from .window import as_array, unify, windows
+
+__all__ = ["pool2d"]
+
+
+@public
+def pool2d(
+    X: ArrayLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
+    r"""Max or average pooling with the exact semantics of PyTorch's ``max_pool2d``/``avg_pool2d``.
+
+    For the window :math:`R_{i,j}` of output cell ``(i, j)`` (the windows of
+    :func:`~symconv.numeric.corr2d`):
+
+    * ``"max"``: :math:`[\mathbf{Y}]_{i,j} = \max_{(u,v) \in R_{i,j}} [\tilde{\mathbf{X}}]_{u,v}`,
+      padding cells are :math:`-\infty`;
+    * ``"avg"``: :math:`[\mathbf{Y}]_{i,j} = \frac{1}{N_{i,j}} \sum_{(u,v) \in R_{i,j}}
+      [\tilde{\mathbf{X}}]_{u,v}`, padding cells are 0; :math:`N_{i,j}` counts
+      the window's cells inside the padded input (``count_include_pad=True``;
+      a ``ceil_mode`` window hanging past the padding counts less), inside
+      ``X`` (``count_include_pad=False``), or is ``divisor_override``.
+
+    ``stride`` defaults to ``kernel_size``; padding is symmetric, at most half
+    the window; with ``ceil_mode`` a partial last window is kept unless it
+    would start in the right padding.  ``X``: ``(H, W)``, ``(C, H, W)`` or
+    ``(N, C, H, W)``, each channel pooled separately.  Object arrays stay
+    object (exact averages via :class:`fractions.Fraction` divisors).
+
+    >>> X = np.arange(16).reshape(4, 4)
+    >>> pool2d(X, 3, stride=2, padding=1)
+    array([[ 5.,  7.],
+           [13., 15.]])
+    >>> pool2d(X, 3, stride=2, padding=1, mode="avg", count_include_pad=False)
+    array([[ 2.5,  4. ],
+           [ 8.5, 10. ]])
+    """
+    (X,) = unify(as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2))
+    win = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
+    if not isinstance(count_include_pad, bool):
+        raise ParameterError("count_include_pad", count_include_pad, "True or False")
+    if divisor_override is not None:
+        divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
+    if mode == "max":
+        return windows(X, win, -np.inf).max(axis=(-2, -1))
+    total = windows(X, win, 0).sum(axis=(-2, -1))
+    if divisor_override is not None:
+        count = np.full(total.shape[-2:], divisor_override)
+    else:  # sum-pool an indicator: of the padded input, or of X itself
+        inside = np.ones(X.shape[-2:], dtype=np.int64)
+        count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=(-2, -1))
+    if X.dtype == object:
+        return total / np.frompyfunc(Fraction, 1, 1)(count)
+    return total / count.astype(X.dtype)
