@@ -8,6 +8,9 @@ same inputs:
 * uniform floats in ``[-1, 1)``: the maximum absolute error is reported and
   must stay below ``TOLERANCE``.
 
+(Values no float represents, like 1/3 in average pooling, are matched to
+within ``RATIONAL_TOLERANCE`` instead of bit for bit.)
+
 For a refuted theorem the counterexample is replayed instead: each system
 must reproduce the symbolic values of both sides and see them differ.
 """
@@ -21,7 +24,7 @@ import numpy as np
 import sympy
 
 from .errors import ParameterError, public
-from .prove.exact import input_symbols, symbolic_sides
+from .prove.exact import symbolic_sides
 from .prove.result import CheckResult, Counterexample, ProofResult
 from .symbolic.tensor import entries
 from .systems import NUMPY, System, torch_system
@@ -31,6 +34,7 @@ __all__ = ["BACKENDS", "TOLERANCE", "check", "check_result", "system_for"]
 
 BACKENDS = ("numpy", "torch", "cuda")
 TOLERANCE = 1e-9
+RATIONAL_TOLERANCE = 1e-12
 INT_RANGE = 3
 
 
@@ -54,88 +58,134 @@ def system_for(backend: str) -> tuple[System | None, str]:
 _LAMBDAS: dict[tuple, Any] = {}
 
 
-def _lambdified(thm: Theorem, sizes: dict[str, Any]) -> tuple[list, Any, tuple, tuple]:
+def _parts(side: Any) -> list[Any]:
+    return list(side) if isinstance(side, (list, tuple)) else [side]
+
+
+def _symbolic_flat(thm: Theorem, sizes: dict[str, Any]) -> tuple[list, list, list, list]:
+    """Flat entries of both sides (realised, e.g. f -> tanh) and the shapes of their parts."""
     key = (thm.name, thm.sides, tuple(sorted(sizes.items())))
     if key not in _LAMBDAS:
         inputs, lhs, rhs = symbolic_sides(thm, sizes)
-        syms = input_symbols(inputs)
-        exprs = [sympy.sympify(e) for e in entries(lhs) + entries(rhs)]
-        fn = sympy.lambdify(syms, exprs, modules="numpy")
-        _LAMBDAS[key] = (syms, fn, lhs.shape, rhs.shape)
+        realize = thm.realize or (lambda e: e)
+        flat_l = [realize(sympy.sympify(e)) for part in _parts(lhs) for e in entries(part)]
+        flat_r = [realize(sympy.sympify(e)) for part in _parts(rhs) for e in entries(part)]
+        shapes = ([tuple(a.shape) for a in _parts(lhs)], [tuple(b.shape) for b in _parts(rhs)])
+        _LAMBDAS[key] = (inputs, flat_l, flat_r, shapes)
     return _LAMBDAS[key]
 
 
 def _symbolic_values(thm: Theorem, sizes: dict[str, Any], values: dict[str, np.ndarray], exact: bool):
-    inputs, lhs, rhs = symbolic_sides(thm, sizes)
-    if exact:
-        subs = {
-            s: sympy.Integer(int(v)) for name, arr in inputs.items() for s, v in zip(entries(arr), values[name].ravel())
-        }
-        lhs_v = np.array([sympy.sympify(e).xreplace(subs) for e in entries(lhs)], dtype=object).reshape(lhs.shape)
-        rhs_v = np.array([sympy.sympify(e).xreplace(subs) for e in entries(rhs)], dtype=object).reshape(rhs.shape)
-        return lhs_v, rhs_v
-    _syms, fn, lshape, rshape = _lambdified(thm, sizes)
-    flat = [v for name in inputs for v in values[name].ravel()]
-    out = np.array(fn(*flat), dtype=np.float64)
-    size = int(np.prod(lshape))
-    return out[:size].reshape(lshape), out[size:].reshape(rshape)
+    """The symbolic sides at ``values``: exact SymPy numbers (integers in), or float64."""
+    inputs, flat_l, flat_r, _shapes = _symbolic_flat(thm, sizes)
+    number = (lambda v: sympy.Integer(int(v))) if exact else (lambda v: sympy.Float(float(v), 30))
+    subs = {s: number(v) for name, arr in inputs.items() for s, v in zip(entries(arr), values[name].ravel())}
+    sides = [np.array([e.xreplace(subs) for e in side], dtype=object) for side in (flat_l, flat_r)]
+    return tuple(sides) if exact else tuple(side.astype(np.float64) for side in sides)
 
 
 def _evaluate(thm: Theorem, system: System, sizes: dict[str, Any], values: dict[str, np.ndarray]):
+    """Both sides in ``system``: flat float64 vectors and the shapes of their parts."""
     arrays = {name: system.asarray(v) for name, v in values.items()}
     lhs, rhs = thm.sides(system, **arrays, **sizes)
-    return np.asarray(system.to_numpy(lhs), dtype=np.float64), np.asarray(system.to_numpy(rhs), dtype=np.float64)
+    out = []
+    for side in (lhs, rhs):
+        arrays_np = [np.asarray(system.to_numpy(part), dtype=np.float64) for part in _parts(side)]
+        flat = np.concatenate([a.ravel() for a in arrays_np]) if arrays_np else np.zeros(0)
+        out.append((flat, [a.shape for a in arrays_np]))
+    return out
 
 
 def _exact_equal(numeric: np.ndarray, symbolic: np.ndarray) -> bool:
-    """Exact comparison of a float64 result with exact SymPy values."""
+    """Compare float64 results with exact SymPy values.
+
+    A value float64 represents exactly (an integer, a dyadic fraction) must be
+    matched bit for bit; a rational like 1/3 that no float represents must be
+    matched to within ``RATIONAL_TOLERANCE`` (relative).
+    """
     if numeric.shape != symbolic.shape:
         return False
-    return all(sympy.Rational(float(a)) == b or float(b) == float(a) for a, b in zip(numeric.ravel(), symbolic.ravel()))
+    for a, b in zip(numeric.ravel(), symbolic.ravel()):
+        b = sympy.sympify(b)
+        if sympy.Rational(float(b)) == b:  # representable: exact
+            if float(a) != float(b):
+                return False
+        elif not abs(float(a) - float(b)) <= RATIONAL_TOLERANCE * max(1.0, abs(float(b))):
+            return False
+    return True
+
+
+def _rational(values: np.ndarray) -> bool:
+    return all(isinstance(v, sympy.Rational) for v in values)
+
+
+def _inputs(thm: Theorem, sizes: dict[str, Any], rng: np.random.Generator, integers: bool) -> dict[str, np.ndarray]:
+    """Random inputs; those in ``thm.distinct`` get pairwise distinct values (no ties)."""
+    out = {}
+    for name, shape in thm.shapes(sizes).items():
+        count = int(np.prod(shape))
+        if name in thm.distinct:
+            values = rng.permutation(count) - count // 2 if integers else rng.permutation(count) / count - 0.5
+            out[name] = values.reshape(shape) + (0 if integers else rng.uniform(0, 0.5 / count, size=shape))
+        elif integers:
+            out[name] = rng.integers(-INT_RANGE, INT_RANGE + 1, size=shape) * thm.int_scale.get(name, 1)
+        else:
+            out[name] = rng.uniform(-1.0, 1.0, size=shape)
+    return out
 
 
 def _check_identity(thm: Theorem, sizes_list: list[dict[str, Any]], system: System, trials: int, seed: int):
     rng = np.random.default_rng(seed)
     cases, max_err = 0, 0.0
     for sizes in sizes_list:
-        shapes = thm.shapes(sizes)
+        shapes = _symbolic_flat(thm, sizes)[3]
         for _ in range(trials):
-            ints = {name: rng.integers(-INT_RANGE, INT_RANGE + 1, size=shape) for name, shape in shapes.items()}
+            ints = _inputs(thm, sizes, rng, integers=True)
             sym_l, sym_r = _symbolic_values(thm, sizes, ints, exact=True)
-            num_l, num_r = _evaluate(thm, system, sizes, ints)
+            (num_l, shape_l), (num_r, shape_r) = _evaluate(thm, system, sizes, ints)
             where = f"at {size_label(sizes)} on integer inputs"
-            if not _exact_equal(num_l, sym_l):
-                return cases, max_err, f"lhs differs from the symbolic lhs {where}"
-            if not _exact_equal(num_r, sym_r):
-                return cases, max_err, f"rhs differs from the symbolic rhs {where}"
-            if not np.array_equal(num_l, num_r):
-                return cases, max_err, f"lhs != rhs {where}"
-            floats = {name: rng.uniform(-1.0, 1.0, size=shape) for name, shape in shapes.items()}
+            if (shape_l, shape_r) != shapes:
+                return cases, max_err, f"shapes {shape_l} / {shape_r} differ from the symbolic {shapes} {where}"
+            if _rational(sym_l) and _rational(sym_r):  # exact: float64 is exact on these small values
+                if not _exact_equal(num_l, sym_l):
+                    return cases, max_err, f"lhs differs from the symbolic lhs {where}"
+                if not _exact_equal(num_r, sym_r):
+                    return cases, max_err, f"rhs differs from the symbolic rhs {where}"
+                if not _exact_equal(num_l, sym_r):
+                    return cases, max_err, f"lhs != rhs {where}"
+                cases += 1
+            floats = _inputs(thm, sizes, rng, integers=False)
             sym_l, sym_r = _symbolic_values(thm, sizes, floats, exact=False)
-            num_l, num_r = _evaluate(thm, system, sizes, floats)
+            (num_l, _), (num_r, _) = _evaluate(thm, system, sizes, floats)
             err = max(
-                float(np.max(np.abs(num_l - sym_l))),
-                float(np.max(np.abs(num_r - sym_r))),
-                float(np.max(np.abs(num_l - num_r))),
+                float(np.max(np.abs(num_l - sym_l), initial=0.0)),
+                float(np.max(np.abs(num_r - sym_r), initial=0.0)),
+                float(np.max(np.abs(num_l - num_r), initial=0.0)),
             )
             max_err = max(max_err, err)
-            cases += 2
+            cases += 1
             if not err <= TOLERANCE:
                 return cases, max_err, f"float error {err:.3g} > {TOLERANCE:g} at {size_label(sizes)}"
     return cases, max_err, ""
 
 
+def _flat_values(side: Any, many: bool) -> np.ndarray:
+    side_parts = side if many else [side]
+    return np.array([v for part in side_parts for v in np.array(part, dtype=object).ravel()], dtype=object)
+
+
 def _check_counterexample(thm: Theorem, cx: Counterexample, system: System) -> str:
     values = {name: np.array(v, dtype=np.int64) for name, v in cx.values.items()}
     try:
-        num_l, num_r = _evaluate(thm, system, cx.sizes, values)
+        (num_l, shape_l), (num_r, shape_r) = _evaluate(thm, system, cx.sizes, values)
     except ValueError as err:
         return f"could not evaluate the counterexample: {err}"
     if cx.where is None:  # a shape mismatch
-        return "" if num_l.shape != num_r.shape else "the sides have equal shapes here"
-    if not _exact_equal(num_l, np.array(cx.lhs, dtype=object)):
+        return "" if shape_l != shape_r else "the sides have equal shapes here"
+    many = len(shape_l) > 1
+    if not _exact_equal(num_l, _flat_values(cx.lhs, many)):
         return "lhs at the counterexample differs from the symbolic value"
-    if not _exact_equal(num_r, np.array(cx.rhs, dtype=object)):
+    if not _exact_equal(num_r, _flat_values(cx.rhs, many)):
         return "rhs at the counterexample differs from the symbolic value"
     if np.array_equal(num_l, num_r):
         return "the sides agree at the counterexample"
@@ -159,7 +209,7 @@ def check_result(result: ProofResult, backend: str, *, trials: int = 2, seed: in
         outcome = CheckResult(
             backend,
             "failed" if problem else "ok",
-            problem or f"{cases} cases, exact on integers, max float error {err:.1e}",
+            problem or f"{cases} cases, exact on rational values, max float error {err:.1e}",
             cases=cases,
             max_abs_err=err,
             tolerance=TOLERANCE,

@@ -17,6 +17,7 @@ without it, calling an operator does not.
 from __future__ import annotations
 
 import functools
+import warnings
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -167,7 +168,9 @@ def _conv(X: Tensor, K: Tensor, bias: Tensor | None, stride: Any, padding: Any, 
     else:
         X, torch_padding = _F().pad(X, _flat(win.padding)), 0
     conv = _F().conv1d if dims == 1 else _F().conv2d
-    return conv(X, K, bias, stride=win.stride, padding=torch_padding, dilation=win.dilation, groups=groups)
+    with warnings.catch_warnings():  # torch's note that 'same' with an even kernel copies the input
+        warnings.filterwarnings("ignore", message="Using padding='same'", category=UserWarning)
+        return conv(X, K, bias, stride=win.stride, padding=torch_padding, dilation=win.dilation, groups=groups)
 
 
 @public
@@ -385,3 +388,119 @@ def grad(fn: Callable[..., Tensor], inputs: Mapping[str, Any], upstream: Any) ->
         else [None] * len(leaves)
     )
     return {k: _torch().zeros_like(v) if g is None else g for (k, v), g in zip(leaves.items(), grads)}
+
+
+# --- gradients by torch.autograd ------------------------------------------------------------------
+
+
+@public
+def corr2d_vjp(
+    X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂X, ∂ℓ/∂K)`` of ``ℓ = Σ delta ⊙ corr2d(X, K)`` by ``torch.autograd``.
+
+    >>> dX, dK = corr2d_vjp([[1, 2], [3, 4]], [[1]], [[1, 1], [1, 1]])
+    >>> dK.tolist()
+    [[10.0]]
+    """
+    g = grad(lambda X, K: corr2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def conv2d_vjp(
+    X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂X, ∂ℓ/∂K)`` of ``ℓ = Σ delta ⊙ conv2d(X, K)`` by ``torch.autograd``.
+
+    >>> dX, dK = conv2d_vjp([[1, 2], [3, 4]], [[1, 0], [0, 0]], [[1]])
+    >>> dX.tolist()
+    [[0.0, 0.0], [0.0, 1.0]]
+    """
+    g = grad(lambda X, K: conv2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def corr2d_multi_in_out_vjp(
+    X: Any,
+    K: Any,
+    delta: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """``(∂ℓ/∂X, ∂ℓ/∂K, ∂ℓ/∂b)`` of a multi-channel layer by ``torch.autograd``.
+
+    Without ``bias`` a zero bias stands in, so ``∂ℓ/∂b`` is still returned.
+
+    >>> dX, dK, db = corr2d_multi_in_out_vjp([[[1, 2], [3, 4]]], [[[[1]]]], [[[1, 2], [3, 4]]])
+    >>> db.tolist()
+    [10.0]
+    """
+    (Kt,) = _operands(None, K=K)
+    b = _torch().zeros(Kt.shape[0], dtype=Kt.dtype, device=Kt.device) if bias is None else bias
+    g = grad(
+        lambda X, K, b: corr2d_multi_in_out(X, K, b, stride, padding, dilation, groups),
+        {"X": X, "K": Kt, "b": b},
+        delta,
+    )
+    return g["X"], g["K"], g["b"]
+
+
+@public
+def pool2d_vjp(
+    X: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = "first",
+) -> Tensor:
+    """``∂ℓ/∂X`` of ``ℓ = Σ delta ⊙ pool2d(X)`` by ``torch.autograd``.
+
+    Max pooling: ``tie="first"`` (or ``None``) is ``max_pool2d``'s own
+    backward (first maximal element of each window); ``tie="split"`` takes the
+    windows with ``F.unfold`` and reduces them with ``torch.amax``, whose
+    backward shares the gradient evenly among tied maxima.
+
+    >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2).tolist()
+    [[6.0, 0.0], [0.0, 0.0]]
+    >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2, tie="split").tolist()
+    [[2.0, 2.0], [0.0, 2.0]]
+    """
+    if tie not in (None, "first", "split"):
+        raise ParameterError("tie", tie, "None, 'first' or 'split'")
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    if mode == "max" and tie == "split":
+        (Xt,) = _operands(None, X=X)
+        _check("X", Xt, (2, 3), "(H, W) or (C, H, W)")
+        window = pool_window(tuple(Xt.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
+        out_shape = tuple(pool2d(Xt, *args).shape[-2:])  # torch's own output size
+        return grad(lambda X: _amax_pool(X, window, out_shape), {"X": Xt}, delta)["X"]
+    return grad(lambda X: pool2d(X, *args), {"X": X}, delta)["X"]
+
+
+def _amax_pool(X: Tensor, window: Any, out_shape: tuple[int, int]) -> Tensor:
+    """Max pooling as ``amax`` over unfolded windows (ties share the gradient)."""
+    torch, F = _torch(), _F()
+    (lo_h, _), (lo_w, _) = window.padding
+    extents = [d * (k - 1) + 1 for d, k in zip(window.dilation, window.kernel)]
+    # -inf padding, long enough on the right for the last (ceil-mode) window
+    right = [
+        (o - 1) * s + e - (n + lo)
+        for o, s, e, n, lo in zip(out_shape, window.stride, extents, window.size, (lo_h, lo_w))
+    ]
+    flat = X.reshape(-1, 1, *X.shape[-2:])
+    padded = F.pad(flat, (lo_w, max(right[1], 0), lo_h, max(right[0], 0)), value=-torch.inf)
+    cols = F.unfold(padded, window.kernel, dilation=window.dilation, stride=window.stride)
+    grid = [(m - e) // s + 1 for m, e, s in zip(padded.shape[-2:], extents, window.stride)]
+    cols = cols.reshape(flat.shape[0], -1, *grid)[:, :, : out_shape[0], : out_shape[1]]
+    return torch.amax(cols, dim=1).reshape(*X.shape[:-2], *out_shape)

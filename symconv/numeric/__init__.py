@@ -20,12 +20,17 @@ array([[19., 25.],
        [37., 43.]])
 """
 
+from .grad import conv2d_vjp, corr2d_multi_in_out_vjp, corr2d_vjp, pool2d_vjp
 from .ops import conv1d, conv2d, corr1d, corr2d, corr2d_multi_in, corr2d_multi_in_out, pad, rot180
 from .pool import pool2d
 
 __all__ = [
     "conv1d",
     "conv2d",
+    "conv2d_vjp",
+    "corr2d_multi_in_out_vjp",
+    "corr2d_vjp",
+    "pool2d_vjp",
     "corr1d",
     "corr2d",
     "corr2d_multi_in",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import numbers
 from typing import Any
 
 import sympy
@@ -33,10 +34,11 @@ def symbols(name: str, shape: int | tuple[int, ...], **assumptions: Any) -> Arra
     """
     if not isinstance(name, str) or not name:
         raise ShapeError("name", name, "a non-empty string")
-    shape = (shape,) if isinstance(shape, int) else tuple(shape)
-    if not shape or any(isinstance(n, bool) or not isinstance(n, int) or n < 1 for n in shape):
+    shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
+    if not shape or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in shape):
         raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
     assumptions = {"real": True, **assumptions}
+    shape = tuple(int(n) for n in shape)
     flat_syms = [
         sympy.Symbol(f"{name}_{{{','.join(str(i + 1) for i in idx)}}}", **assumptions)
         for idx in itertools.product(*(range(n) for n in shape))
@@ -64,6 +66,8 @@ def as_array(value: Any, name: str, ranks: tuple[int, ...]) -> Array:
             raise ShapeError(name, value, f"a rectangular array of rank {_rank_text(ranks)}") from None
     if arr.rank() not in ranks or 0 in arr.shape:
         raise ShapeError(name, _ShapeOf(arr.shape), _rank_text(ranks))
+    if not all(type(n) is int for n in arr.shape):  # SymPy may keep Integer sizes
+        arr = Array(entries(arr), tuple(int(n) for n in arr.shape))
     return arr
 
 
@@ -85,6 +89,9 @@ def nested(arr: Array) -> list:
 
 def entries(arr: Array) -> list:
     """The entries of an array in row-major order (iterating an Array yields rows)."""
+    flat_entries = getattr(arr, "_array", None)  # the dense array's own row-major list
+    if flat_entries is not None:
+        return list(flat_entries)
     return list(sympy.flatten(arr.tolist())) if arr.rank() > 1 else list(arr.tolist())
 
 

@@ -21,7 +21,7 @@ __all__ = ["SIZE_NAMES", "Theorem", "get", "normalize_sizes", "register", "theor
 #: int (square), a pair ``(h, w)`` or a 1-tuple (1-D).
 SPATIAL = ("n", "k")
 SCALAR = ("c_i", "c_o", "groups")
-HYPER = ("s", "p", "d")
+HYPER = ("s", "p", "d", "ceil", "cip")
 SIZE_NAMES = SPATIAL + SCALAR + HYPER
 DEFAULTS = {"s": 1, "p": 0, "d": 1}
 
@@ -43,7 +43,7 @@ class Theorem:
     section: str
     statement: str
     hypotheses: tuple[str, ...]
-    inputs: dict[str, tuple[str, ...]]
+    inputs: dict[str, tuple[Any, ...]]
     sides: Callable[..., tuple[Any, Any]] | None
     sizes: tuple[dict[str, Any], ...]
     expected: str = "proved"
@@ -52,6 +52,10 @@ class Theorem:
     prover: Callable[..., Any] | None = None
     checker: Callable[..., Any] | None = None
     tags: tuple[str, ...] = field(default=())
+    method: str = "polynomial"  # or "orderings": case analysis over strict orderings (no ties)
+    distinct: tuple[str, ...] = ()  # inputs given distinct values in numeric checks (no-tie hypotheses)
+    realize: Callable[[Any], Any] | None = None  # makes symbolic sides numeric (e.g. f -> tanh)
+    int_scale: dict[str, int] = field(default_factory=dict)  # integer check inputs scaled so divisions are exact
 
     @property
     def family(self) -> str:
@@ -65,7 +69,7 @@ class Theorem:
         for name, template in self.inputs.items():
             shape: tuple[int, ...] = ()
             for key in template:
-                value = sizes[key]
+                value = key(sizes) if callable(key) else sizes[key]
                 shape += value if isinstance(value, tuple) else (value,)
             out[name] = shape
         return out
@@ -89,12 +93,16 @@ def theorem(
     *,
     section: str,
     statement: str,
-    inputs: dict[str, tuple[str, ...]],
+    inputs: dict[str, tuple[Any, ...]],
     sizes: Iterable[dict[str, Any]],
     hypotheses: Iterable[str] = (),
     expected: str = "proved",
     correction: str | None = None,
     tags: Iterable[str] = (),
+    method: str = "polynomial",
+    distinct: Iterable[str] = (),
+    realize: Callable[[Any], Any] | None = None,
+    int_scale: dict[str, int] | None = None,
 ) -> Callable[[Callable[..., tuple[Any, Any]]], Callable[..., tuple[Any, Any]]]:
     """Register the decorated ``sides`` function as a theorem named after it."""
 
@@ -112,6 +120,10 @@ def theorem(
                 correction=correction,
                 doc=(fn.__doc__ or "").strip(),
                 tags=tuple(tags),
+                method=method,
+                distinct=tuple(distinct),
+                realize=realize,
+                int_scale=dict(int_scale or {}),
             )
         )
         return fn
@@ -120,7 +132,7 @@ def theorem(
 
 
 def _load() -> None:
-    from . import channels, conv_corr, shapes, wide  # noqa: F401  (registration side effects)
+    from . import channels, conv_corr, gradients, pooling, shapes, wide  # noqa: F401  (registration side effects)
 
 
 def theorems() -> list[Theorem]:

@@ -1,0 +1,217 @@
+"""Derivatives by SymPy differentiation of the operators' own symbolic output.
+
+For an upstream gradient :math:`\\delta` (an array of the output's shape) the
+scalar :math:`\\ell = \\sum \\delta \\odot \\mathbf{H}` is differentiated with
+respect to every input symbol: nothing here writes a known gradient down.
+
+Max pooling is the one exception by design: its derivative is only defined
+away from ties.  SymPy's own ``Max`` derivative gives ``Heaviside(0) = 1/2``
+to each tied argument (three tied arguments receive 3/2 in total), so at ties
+:func:`pool2d_vjp` takes an explicit policy instead:
+
+* ``"first"`` — the first maximal element in row-major window order gets the
+  whole gradient (``torch.nn.functional.max_pool2d``);
+* ``"split"`` — the maximal elements share it evenly (``torch.amax``).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import sympy
+
+from ..errors import ParameterError, ShapeError, public
+from ..spec import as_int, pool_window
+from .ops import conv2d, corr2d, corr2d_multi_in_out
+from .pool import pool2d
+from .tensor import Array, as_array, entries, flat, symbols
+from .window import windows
+
+__all__ = ["vjp", "corr2d_vjp", "conv2d_vjp", "corr2d_multi_in_out_vjp", "pool2d_vjp", "sympy_max_tie_mass", "TIES"]
+
+TIES = ("first", "split")
+
+
+def vjp(forward: Callable[..., Array], inputs: dict[str, Any], delta: Any) -> dict[str, Array]:
+    """Gradients of :math:`\\ell = \\sum \\delta \\odot \\text{forward}(\\ldots)` by differentiation.
+
+    ``inputs`` maps keyword names of ``forward`` to arrays; an array that is
+    not made of distinct symbols is replaced by fresh symbols for the
+    differentiation and its values are substituted afterwards.  The result
+    maps the same names to arrays of the same shapes.
+
+    >>> from symconv import symbols, corr2d
+    >>> X, W = symbols("x", (2, 2)), symbols("w", (1, 1))
+    >>> g = vjp(lambda X, W: corr2d(X, W), {"X": X, "W": W}, symbols("δ", (2, 2)))
+    >>> g["W"][0, 0]
+    x_{1,1}*δ_{1,1} + x_{1,2}*δ_{1,2} + x_{2,1}*δ_{2,1} + x_{2,2}*δ_{2,2}
+    """
+    arrays = {name: as_array(arr, name, (1, 2, 3, 4)) for name, arr in inputs.items()}
+    values: dict[sympy.Symbol, Any] = {}
+    for name, arr in arrays.items():
+        cells = entries(arr)
+        if not (all(isinstance(e, sympy.Symbol) for e in cells) and len(set(cells)) == len(cells)):
+            fresh = [sympy.Dummy(f"{name}{i}", real=True) for i in range(len(cells))]
+            values.update(zip(fresh, cells))
+            arrays[name] = flat(fresh, arr.shape)
+    inputs = arrays
+    H = forward(**inputs)
+    delta = as_array(delta, "delta", (H.rank(),))
+    if delta.shape != H.shape:
+        raise ShapeError("delta", delta, f"the output's shape {H.shape}")
+    # ∂ℓ/∂x = Σ δ_o ∂H_o/∂x, summed over the outputs H_o that contain x
+    occurs: dict[sympy.Symbol, list[tuple[Any, Any]]] = defaultdict(list)
+    for d, h in zip(entries(delta), entries(H)):
+        for s in sympy.sympify(h).free_symbols:
+            occurs[s].append((d, h))
+
+    def grad(x: sympy.Symbol) -> Any:
+        g = sympy.Add(*(d * sympy.diff(h, x) for d, h in occurs.get(x, ())))
+        return g.xreplace(values) if values else g
+
+    return {name: flat([grad(x) for x in entries(arr)], arr.shape) for name, arr in inputs.items()}
+
+
+@public
+def corr2d_vjp(X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂X, ∂ℓ/∂K)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{corr2d}(X, K)`.
+
+    ``X``: ``(H, W)`` and ``K``: ``(k_h, k_w)``, arrays of symbols; ``delta``
+    has the output's shape.
+
+    >>> from symconv import symbols
+    >>> dX, dK = corr2d_vjp(symbols("x", (3, 3)), symbols("w", (2, 2)), symbols("δ", (2, 2)))
+    >>> dX[0, 0], dK.shape
+    (w_{1,1}*δ_{1,1}, (2, 2))
+    """
+    g = vjp(lambda X, K: corr2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def conv2d_vjp(X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂X, ∂ℓ/∂K)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{conv2d}(X, K)`.
+
+    >>> from symconv import symbols
+    >>> dX, dK = conv2d_vjp(symbols("x", (2, 2)), symbols("w", (2, 2)), symbols("δ", (1, 1)))
+    >>> dX[0, 0]
+    w_{2,2}*δ_{1,1}
+    """
+    g = vjp(lambda X, K: conv2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def corr2d_multi_in_out_vjp(
+    X: Any,
+    K: Any,
+    delta: Any,
+    bias: Any = None,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    groups: int = 1,
+) -> tuple[Array, Array, Array]:
+    """Gradients ``(∂ℓ/∂X, ∂ℓ/∂K, ∂ℓ/∂b)`` of a multi-channel layer with bias.
+
+    ``X``: ``(c_i, H, W)``; ``K``: ``(c_o, c_i/g, k_h, k_w)``; ``delta``:
+    ``(c_o, H', W')``; without ``bias``, fresh symbols ``b`` stand for it.
+
+    >>> from symconv import symbols
+    >>> X, K, D = symbols("x", (1, 2, 2)), symbols("w", (2, 1, 1, 1)), symbols("δ", (2, 2, 2))
+    >>> dX, dK, db = corr2d_multi_in_out_vjp(X, K, D)
+    >>> db[1]
+    δ_{2,1,1} + δ_{2,1,2} + δ_{2,2,1} + δ_{2,2,2}
+    """
+    K_arr = as_array(K, "K", (4,))
+    b = symbols("b", K_arr.shape[0]) if bias is None else bias
+    g = vjp(
+        lambda X, K, b: corr2d_multi_in_out(X, K, b, stride, padding, dilation, groups),
+        {"X": X, "K": K_arr, "b": b},
+        delta,
+    )
+    return g["X"], g["K"], g["b"]
+
+
+@public
+def pool2d_vjp(
+    X: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = None,
+) -> Array:
+    """Gradient ``∂ℓ/∂X`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{pool2d}(X)`.
+
+    With ``tie=None`` it is SymPy's derivative of the symbolic pooling (for
+    max pooling: ``Heaviside(x_u - Max(others))``, valid away from ties).
+    With ``tie="first"`` or ``"split"`` (max pooling, numeric ``X``) each
+    window's gradient is routed by that policy.
+
+    >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2, tie="first")
+    [[6, 0], [0, 0]]
+    >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2, tie="split")
+    [[2, 2], [0, 2]]
+    """
+    if tie is None:
+        return vjp(
+            lambda X: pool2d(
+                X, kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override
+            ),
+            {"X": X},
+            delta,
+        )["X"]
+    if tie not in TIES:
+        raise ParameterError("tie", tie, "None, 'first' or 'split'")
+    if mode != "max":
+        raise ParameterError("mode", mode, "'max' with a tie policy (average pooling has no ties)")
+    X = as_array(X, "X", (2, 3))
+    if not all(sympy.sympify(e).is_number for e in entries(X)):
+        raise ParameterError("X", X, "numbers: a tie policy routes by value")
+    window = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
+    if X.rank() == 3:
+        delta = as_array(delta, "delta", (3,))
+        return Array([route(X[c], delta[c], window, tie).tolist() for c in range(X.shape[0])])
+    return route(X, as_array(delta, "delta", (2,)), window, tie)
+
+
+def route(X: Array, delta: Array, window, tie: str) -> Array:
+    """Send each window's ``delta`` to its maximal cells by the ``tie`` policy."""
+    shape, positions = windows(window)
+    if delta.shape != shape:
+        raise ShapeError("delta", delta, f"the output's shape {shape}")
+    x, d = X.tolist(), delta.tolist()
+    grad: dict[tuple[int, ...], Any] = defaultdict(lambda: sympy.Integer(0))
+    for (i, j), taps in positions:
+        real = [t.coord for t in taps if t.real]
+        if not real:
+            continue
+        top = max(x[u][v] for u, v in real)
+        winners = [(u, v) for u, v in real if x[u][v] == top]
+        if tie == "first":
+            grad[winners[0]] += d[i][j]
+        else:
+            for c in winners:
+                grad[c] += sympy.sympify(d[i][j]) / len(winners)
+    return flat([grad[idx] for idx in itertools.product(*(range(n) for n in X.shape))], X.shape)
+
+
+def sympy_max_tie_mass(arity: int = 3) -> sympy.Expr:
+    """Total of SymPy's ``Max`` derivative over ``arity`` tied arguments.
+
+    >>> sympy_max_tie_mass(3)
+    3/2
+    """
+    arity = as_int(arity, "arity", minimum=2)
+    xs = sympy.symbols(f"t1:{arity + 1}", real=True)
+    m = sympy.Max(*xs)
+    return sympy.Add(*(m.diff(x) for x in xs)).subs(dict.fromkeys(xs, 0))

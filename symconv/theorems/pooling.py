@@ -1,0 +1,275 @@
+"""Gradients of pooling layers (notes 6.3.2: 池化层误差项反向传播).
+
+The notes' ``up(·)`` is written with forward operators only: the value at
+tap (a, b) of every window is a correlation with the one-hot kernel
+``E_ab``, and scattering back to that tap is the transposed correlation
+with ``E_ab`` (:func:`symconv.theorems.gradients.transposed`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..spec import pool_window
+from ..systems import System, window_taps
+from .gradients import transposed
+from .registry import Theorem, register, theorem
+
+
+def _window(sizes: dict[str, Any]):
+    return pool_window(
+        sizes["n"], sizes["k"], sizes["s"], sizes["p"], sizes["d"], sizes.get("ceil", False), sizes.get("mode", "max")
+    )
+
+
+def pool_out(sizes: dict[str, Any]) -> tuple[int, ...]:
+    """The pooled output's shape (the shape of δ)."""
+    return _window(sizes).out_shape()
+
+
+def _pool_args(sizes: dict[str, Any], mode: str) -> dict[str, Any]:
+    return dict(
+        kernel_size=sizes["k"],
+        stride=sizes["s"],
+        padding=sizes["p"],
+        mode=mode,
+        dilation=sizes["d"] if mode == "max" else 1,
+        ceil_mode=sizes.get("ceil", False),
+        count_include_pad=sizes.get("cip", True),
+    )
+
+
+def _reach_padded(B: System, X: Any, window: Any) -> Any:
+    """X zero-padded on the right far enough for ceil-mode windows."""
+    extra = tuple(s - 1 for s in window.stride)
+    pads = tuple((lo, hi + e) for (lo, hi), e in zip(window.padding, extra))
+    return pads
+
+
+def tap_values(B: System, X: Any, window: Any, tap: tuple[int, int], out_shape: tuple[int, ...]) -> Any:
+    """[T_ab]_w = X at tap (a, b) of window w (0 in the padding): a correlation with E_ab."""
+    E = B.onehot(window.kernel, tap)
+    full = B.corr2d(X, E, stride=window.stride, padding=_reach_padded(B, X, window), dilation=window.dilation)
+    return B.crop(full, tuple((0, m - o) for m, o in zip(B.shape(full), out_shape)))
+
+
+def up_avg(B: System, delta: Any, n: tuple[int, ...], window: Any, args: dict[str, Any]) -> Any:
+    """Each δ_w divided by its window's divisor N_w and spread over the window."""
+    ones = B.ones(n)
+    real = B.pool2d(ones, **{**args, "divisor_override": 1})  # real cells per window
+    share = B.pool2d(ones, **args)  # real cells / N_w
+    return transposed(B, B.div(B.mul(delta, share), real), B.ones(window.kernel), n, window)
+
+
+def up_max(B: System, X: Any, delta: Any, n: tuple[int, ...], window: Any, args: dict[str, Any]) -> Any:
+    """Each δ_w sent to the cell holding its window's maximum (the notes' up(·))."""
+    Y = B.pool2d(X, **args)
+    out_shape = B.shape(Y)
+    ones = B.ones(n)
+    total = None
+    for tap in window_taps(window.kernel):
+        hit = B.mul(B.eq(tap_values(B, X, window, tap, out_shape), Y), tap_values(B, ones, window, tap, out_shape))
+        part = transposed(B, B.mul(delta, hit), B.onehot(window.kernel, tap), n, window)
+        total = part if total is None else B.add(total, part)
+    return total
+
+
+AVG_SIZES = [
+    dict(n=4, k=2, s=2),
+    dict(n=(3, 4), k=(2, 3), s=1),
+    dict(n=5, k=3, s=2, p=1),
+    dict(n=5, k=3, s=2, p=1, cip=False),
+    dict(n=5, k=2, s=2, ceil=True),
+    dict(n=6, k=3, s=2, p=1, ceil=True),
+    dict(n=1, k=2, s=2, ceil=True),
+]
+
+
+@theorem(
+    section="6.3.2",
+    statement="avg pooling: ∂ℓ/∂X = up(δ): each δ_w divided by PyTorch's divisor N_w and spread over window w",
+    hypotheses=(
+        "N_w: cells inside the padded input (count_include_pad) or inside the input, ceil-mode windows clipped",
+    ),
+    inputs={"X": ("n",), "delta": (pool_out,)},
+    sizes=AVG_SIZES,
+    int_scale={"delta": 2520},  # lcm(1..9): every divisor divides δ, float64 stays exact
+)
+def grad_avg_pool(B, X, delta, *, n, **sizes):
+    """avg pooling is linear: ∂[Y]_w/∂[X]_u = 1/N_w for u in window w."""
+    args = _pool_args(sizes, "avg")
+    window = pool_window(n, args["kernel_size"], args["stride"], args["padding"], 1, args["ceil_mode"], "avg")
+    return B.pool2d_vjp(X, delta, **args), up_avg(B, delta, n, window, args)
+
+
+MAX_SIZES = [
+    dict(n=4, k=2, s=2),
+    dict(n=3, k=2, s=1),
+    dict(n=(3, 4), k=(1, 3), s=(1, 2), p=(0, 1)),
+    dict(n=5, k=(2, 2), s=2, p=1, ceil=True),
+    dict(n=(3, 5), k=(1, 2), s=(1, 2), d=(1, 2)),
+]
+
+
+@theorem(
+    section="6.3.2",
+    statement="max pooling: ∂ℓ/∂X = up(δ): each δ_w goes to window w's argmax; overlapping windows add up",
+    hypotheses=("no window has a tie (the derivative of max is undefined at ties)",),
+    inputs={"X": ("n",), "delta": (pool_out,)},
+    sizes=MAX_SIZES,
+    method="orderings",
+    distinct=("X",),
+)
+def grad_max_pool(B, X, delta, *, n, **sizes):
+    """d max(x_1..x_r)/dx_u = [x_u > x_v for all v ≠ u] = [x_u = max] when no two cells tie."""
+    args = _pool_args(sizes, "max")
+    window = pool_window(n, args["kernel_size"], args["stride"], args["padding"], args["dilation"], args["ceil_mode"])
+    return B.pool2d_vjp(X, delta, **args), up_max(B, X, delta, n, window, args)
+
+
+@theorem(
+    section="6.3.2",
+    statement="Σ ∂ℓ/∂X = Σ δ for max pooling; for avg pooling Σ ∂ℓ/∂X = Σ δ ⊙ avg_pool(𝟙), "
+    "which is Σ δ without padding (and loses mass to padding cells with count_include_pad)",
+    hypotheses=("max pooling: no ties (see grad_max_pool_ties for ties: both policies keep the mass)",),
+    inputs={"X": ("n",), "delta": (pool_out,)},
+    sizes=[
+        dict(n=4, k=2, s=2),
+        dict(n=3, k=2, s=1),
+        dict(n=4, k=2, s=2, p=1),
+        dict(n=(3, 5), k=(1, 3), s=(1, 2), p=(0, 1)),
+        dict(n=5, k=2, s=2, ceil=True),
+    ],
+    method="orderings",
+    distinct=("X",),
+    int_scale={"delta": 2520},
+)
+def grad_pool_mass(B, X, delta, *, n, **sizes):
+    """Each window passes on exactly its δ_w (max), or δ_w times the share of its
+    divisor made of real cells (avg): 1 unless the window reaches into padding
+    counted by N_w."""
+    avg, mx = _pool_args(sizes, "avg"), _pool_args(sizes, "max")
+    share = B.pool2d(B.ones(n), **avg)
+    return (
+        [B.total(B.pool2d_vjp(X, delta, **mx)), B.total(B.pool2d_vjp(X, delta, **avg))],
+        [B.total(delta), B.total(B.mul(delta, share))],
+    )
+
+
+# --- ties ------------------------------------------------------------------------------------------
+
+TIE_CASES = [dict(n=3, k=2, s=1), dict(n=(2, 4), k=2, s=(1, 2), p=(0, 1)), dict(n=(1, 5), k=(1, 3), s=(1, 2), p=(0, 1))]
+
+
+def _tie_inputs(shape: tuple[int, ...]):
+    """Every 0/1 input of that shape: ties everywhere."""
+    import itertools
+
+    import numpy as np
+
+    for bits in itertools.product((0, 1), repeat=int(np.prod(shape))):
+        yield np.array(bits).reshape(shape)
+
+
+def _prove_ties(thm, _sizes):
+    import time
+
+    import numpy as np
+    import sympy
+
+    from ..prove.result import ProofResult
+    from ..symbolic.grad import pool2d_vjp, route, sympy_max_tie_mass
+    from ..symbolic.tensor import Array, entries, symbols
+    from .registry import normalize_sizes, size_label
+
+    start = time.perf_counter()
+    problems, cases = [], 0
+    mass3 = sympy_max_tie_mass(3)
+    if mass3 != sympy.Rational(3, 2):
+        problems.append(f"SymPy's Max derivative gave total {mass3} at a triple tie")
+    for raw in TIE_CASES:
+        sizes = normalize_sizes(raw)
+        args = _pool_args(sizes, "max")
+        out_shape = _window(sizes).out_shape()
+        Xs, D = symbols("x", sizes["n"]), symbols("δ", out_shape)
+        # SymPy's own derivative, once: coefficient of δ_w in ∂ℓ/∂x_u (Heaviside(x_u − Max(others)))
+        plain = entries(pool2d_vjp(Xs, D, **args))
+        own_sym = [[sympy.diff(g, d) for g in plain] for d in entries(D)]
+        basis = [Array(e.tolist()) for e in np.eye(len(entries(D)), dtype=int).reshape(-1, *out_shape)]
+        window = _window(sizes)
+        for X in _tie_inputs(sizes["n"]):
+            X_arr = Array(X.tolist())
+            subs = dict(zip(entries(Xs), (sympy.Integer(int(v)) for v in X.ravel())))
+            where = f"{size_label(sizes)}, X={X.tolist()}"
+            for w, e_w in enumerate(basis):
+                own = [c.xreplace(subs) for c in own_sym[w]]
+                if any(not (c.is_number) for c in own):
+                    problems.append(f"SymPy's derivative is not a number at {where}")
+                    continue
+                top = max(v for v, c in zip(X.ravel(), own) if c != 0)
+                for tie in ("first", "split"):
+                    routed = entries(route(X_arr, e_w, window, tie))
+                    cases += 1
+                    if sum(routed) != 1:
+                        problems.append(f"{tie}: window {w} passes on {sum(routed)}·δ_w, not δ_w, at {where}")
+                    if any(r != 0 and (c == 0 or v != top) for r, c, v in zip(routed, own, X.ravel())):
+                        problems.append(f"{tie}: δ_{w} reaches a cell that is not a maximum at {where}")
+                    if own.count(1) == 1 and routed != own:
+                        problems.append(f"{tie}: differs from the derivative where the max is unique at {where}")
+    return ProofResult(
+        name=thm.name,
+        verdict="refuted" if problems else "proved",
+        method="exhaustive over 0/1 inputs + exact SymPy evaluation",
+        scope=[{**raw, "inputs": "all 0/1"} for raw in TIE_CASES],
+        hypotheses=thm.hypotheses,
+        expected=thm.expected,
+        statement=thm.statement,
+        section=thm.section,
+        seconds=time.perf_counter() - start,
+        detail="; ".join(problems[:3])
+        or f"{cases} (input, window, policy) cases; SymPy's Max derivative: total {mass3} at a triple tie",
+    )
+
+
+def _check_ties(thm, result, system):
+    import numpy as np
+
+    from ..prove.result import CheckResult
+    from ..symbolic.grad import pool2d_vjp as exact_vjp
+    from .registry import normalize_sizes, size_label
+
+    rng = np.random.default_rng(0)
+    count = 0
+    for raw in TIE_CASES:
+        sizes = normalize_sizes(raw)
+        args = _pool_args(sizes, "max")
+        shape = _window(sizes).out_shape()
+        for X in _tie_inputs(sizes["n"]):
+            delta = rng.integers(-3, 4, size=shape) * 12  # split shares stay exact
+            for tie in ("first", "split"):
+                want = np.array(exact_vjp(X, delta, **args, tie=tie).tolist(), dtype=float)
+                got = system.to_numpy(system.pool2d_vjp(system.asarray(X), system.asarray(delta), **args, tie=tie))
+                if not np.array_equal(np.asarray(got, dtype=float), want):
+                    return CheckResult(
+                        system.name, "failed", f"tie={tie!r} at {size_label(sizes)}, X={X.tolist()}: {got} != {want}"
+                    )
+                count += 1
+    return CheckResult(system.name, "ok", f"{count} tied inputs routed exactly like the policies", count)
+
+
+register(
+    Theorem(
+        name="grad_max_pool_ties",
+        section="6.3.2",
+        statement="at ties, 'first' (PyTorch max_pool2d) and 'split' (torch.amax) route each δ_w to maximal "
+        "cells with total weight 1; SymPy's Max derivative gives Heaviside(0) = 1/2 to each tied argument "
+        "(3/2 for three) and is not used",
+        hypotheses=("inputs with ties: every 0/1 input of the listed sizes", "overlapping windows accumulate"),
+        inputs={},
+        sides=None,
+        sizes=(),
+        prover=_prove_ties,
+        checker=_check_ties,
+        doc="The derivative of max is undefined at a tie; a tie policy is a choice, and PyTorch's is 'first'.",
+    )
+)
