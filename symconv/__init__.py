@@ -11,6 +11,7 @@ formulas in SymPy, proved exactly, and cross-checked against NumPy and PyTorch.
 
 from . import numeric
 from .check import check
+from .claims import Claim, verify
 from .errors import ParameterError, ShapeError, SymconvError, UnknownTheoremError
 from .prove import ProofResult, prove
 from .spec import output_size
@@ -32,10 +33,12 @@ from .symbolic import (
     vjp,
 )
 from .theorems import theorems
+from .theorems.arithmetic import verify_output_size
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "Claim",
     "ParameterError",
     "ProofResult",
     "ShapeError",
@@ -60,5 +63,7 @@ __all__ = [
     "rot180",
     "symbols",
     "theorems",
+    "verify",
+    "verify_output_size",
     "vjp",
 ]

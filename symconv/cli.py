@@ -13,6 +13,7 @@ from typing import Any
 
 from .check import BACKENDS, check_result
 from .errors import SymconvError
+from .latex.cli import register as register_latex
 from .prove import ProofResult, prove
 from .theorems.registry import get, size_label, theorems
 
@@ -61,10 +62,22 @@ def _top_level_split(text: str) -> list[str]:
 
 
 def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str]) -> ProofResult:
+    """Prove ``name`` and cross-check it; with an all-sizes proof (asked for, or registered and no
+    sizes given) that proof is reported, and the concrete level must agree with it."""
     start = time.perf_counter()
-    result = prove(name, general=general, **sizes)
+    concrete = prove(name, **sizes)
+    result = concrete
+    if general or (not sizes and get(name).general is not None):
+        result = prove(name, general=True)
+        if result.verdict == "proved" and concrete.verdict != "proved":
+            result.verdict = "unknown"
+            result.detail = f"the levels disagree: the concrete proof says {concrete.verdict} ({concrete.detail})"
+        elif result.verdict == "unknown" and not general:
+            result = concrete  # no all-sizes proof reached: report what the concrete level shows
+        else:
+            result.detail += f"; concrete level: {concrete.verdict} ({concrete.method})"
     for backend in backends:
-        result.checks[backend] = check_result(result, backend)
+        result.checks[backend] = check_result(concrete, backend)
     result.seconds = time.perf_counter() - start
     return result
 
@@ -176,6 +189,22 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .audit import audit, report
+
+    rows = audit(progress=not args.quiet)
+    if args.json:
+        text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = report(rows, "md" if args.format == "md" else "text")
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return 0  # the audit ran: verdicts are its output, not its status
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="symconv",
@@ -191,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="every registered theorem; exit 1 if any misses")
     p.add_argument("--family", help="the theorems of one family (conv_corr, wide, channels, shapes, ...)")
     p.add_argument("--size", help="sizes, e.g. n=8,k=3 or n=4x5,k=3,s=2,p=1")
-    p.add_argument("--general", action="store_true", help="the all-sizes proof")
+    p.add_argument("--general", action="store_true", help="report the all-sizes proof (its steps with --json)")
     p.add_argument("--backend", choices=BACKENDS, help="check in this backend only (default: all)")
     p.add_argument("--json", action="store_true", help="print a JSON list of results")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
@@ -203,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_check)
+    p = sub.add_parser("audit", help="check every formula and worked example of the course notes")
+    p.add_argument("--json", action="store_true", help="a JSON list of items")
+    p.add_argument("--format", choices=("text", "md"), default="text", help="text report or Markdown table")
+    p.add_argument("-o", "--output", help="write to this file")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
+    p.set_defaults(func=cmd_audit)
+    register_latex(sub)
     return parser
 
 

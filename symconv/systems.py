@@ -6,6 +6,9 @@ the operators to its own, independent implementation:
 
 * :data:`SYMPY` — :mod:`symconv.symbolic` (exact, from the index formulas;
   gradients by SymPy differentiation);
+* :data:`SPARSE` — the same :mod:`symconv.symbolic` operators (the same code
+  as :data:`SYMPY`) run on sparse polynomials with rational coefficients
+  (:mod:`symconv.symbolic.sparse`): the fast exact engine;
 * :data:`NUMPY` — :mod:`symconv.numeric` (sliding windows + einsum; gradients
   by the NumPy VJP reference);
 * :func:`torch_system` — :mod:`symconv.backends.torch` (``torch.nn.functional``;
@@ -25,7 +28,7 @@ from typing import Any
 import numpy as np
 import sympy
 
-__all__ = ["System", "SYMPY", "NUMPY", "torch_system", "ACTIVATION"]
+__all__ = ["System", "SYMPY", "SPARSE", "NUMPY", "torch_system", "ACTIVATION"]
 
 #: The activation of layer l in ``delta_recursion``: symbolic ``f`` in SymPy,
 #: realised as ``tanh`` in the numeric systems.
@@ -300,7 +303,84 @@ class TorchSystem(System):
         return grad(forward, {"B": B}, delta)["B"]
 
 
+class SparseSystem(SymPySystem):
+    """The symbolic operators (:mod:`symconv.symbolic`, the code :data:`SYMPY` runs) on sparse polynomials.
+
+    Arrays are :class:`~symconv.symbolic.sparse.PolyArray`; the tensor algebra
+    is NumPy's on object arrays.  Whatever is not a polynomial with rational
+    coefficients (``eq``, the activation ``f``, max pooling) raises
+    :class:`~symconv.symbolic.sparse.NotPolynomial`.
+    """
+
+    name = "sparse"
+
+    @staticmethod
+    def _wrap(values: Any) -> Any:
+        from .symbolic.sparse import PolyArray
+
+        return PolyArray.wrap(values)
+
+    def asarray(self, values: Any) -> Any:
+        if isinstance(values, sympy.NDimArray):
+            values = values.tolist()
+        return self._wrap(values)
+
+    def to_numpy(self, value: Any) -> np.ndarray:
+        return np.asarray(value, dtype=object)
+
+    def matmul(self, a: Any, b: Any) -> Any:
+        return self._wrap(self.to_numpy(a) @ self.to_numpy(b))
+
+    def _zip(self, a: Any, b: Any, fn: Any) -> Any:
+        other = self.to_numpy(b) if isinstance(b, (np.ndarray, sympy.NDimArray)) else b
+        return self._wrap(fn(self.to_numpy(a), other))
+
+    def eq(self, a: Any, b: Any) -> Any:
+        from .symbolic.sparse import NotPolynomial
+
+        raise NotPolynomial("an equality indicator is not a polynomial")
+
+    def crop(self, value: Any, pads: tuple[tuple[int, int], ...]) -> Any:
+        return System.crop(self, value, pads)
+
+    def onehot(self, shape: tuple[int, ...], index: tuple[int, ...]) -> Any:
+        e = np.zeros(shape, dtype=int)
+        e[index] = 1
+        return self._wrap(e)
+
+    def ones(self, shape: tuple[int, ...]) -> Any:
+        return self._wrap(np.ones(shape, dtype=int))
+
+    def stack(self, values: list[Any]) -> Any:
+        return self._wrap(np.stack([self.to_numpy(v) for v in values]))
+
+    def total(self, value: Any) -> Any:
+        from .symbolic.sparse import poly_sum
+
+        return self._wrap([poly_sum(self.to_numpy(value).ravel().tolist())])
+
+    def sum_spatial(self, value: Any) -> Any:
+        from .symbolic.sparse import poly_sum
+
+        rows = self.to_numpy(value)
+        return self._wrap([poly_sum(r.ravel().tolist()) for r in rows])
+
+    def zeros_like_shape(self, value: Any, shape: tuple[int, ...]) -> Any:
+        return self._wrap(np.zeros(shape, dtype=int))
+
+    def dilate(self, value: Any, stride: tuple[int, ...]) -> Any:
+        return System.dilate(self, value, stride)
+
+    def act(self, value: Any) -> Any:
+        from .symbolic.sparse import NotPolynomial
+
+        raise NotPolynomial(f"the activation {ACTIVATION} is an unknown function")
+
+    act_prime = act
+
+
 SYMPY = SymPySystem()
+SPARSE = SparseSystem()
 NUMPY = NumPySystem()
 
 

@@ -225,13 +225,18 @@ def test_availability():
     assert tb.default_device() == ("cuda" if torch.cuda.is_available() else "cpu")
 
 
-def test_tf32_is_off_after_first_use(monkeypatch):
-    monkeypatch.setattr(torch.backends.cuda.matmul, "allow_tf32", True)
-    monkeypatch.setattr(torch.backends.cudnn, "allow_tf32", True)
-    tb._torch.cache_clear()
-    tb.corr2d([[1]], [[1]])
-    assert not torch.backends.cuda.matmul.allow_tf32
-    assert not torch.backends.cudnn.allow_tf32
+def test_tf32_is_off_after_first_use():
+    # set by hand: on CUDA builds these flags are properties that monkeypatch cannot undo
+    matmul, cudnn = torch.backends.cuda.matmul, torch.backends.cudnn
+    matmul.allow_tf32 = cudnn.allow_tf32 = True
+    try:
+        tb._torch.cache_clear()
+        tb.corr2d([[1]], [[1]])
+        assert not matmul.allow_tf32
+        assert not cudnn.allow_tf32
+    finally:
+        tb._torch.cache_clear()
+        tb._torch()  # leaves both flags off
 
 
 def test_missing_torch(monkeypatch):

@@ -1,8 +1,10 @@
 """Padding, rot180, cross-correlation and convolution on NumPy arrays.
 
 Each correlation is one :func:`~symconv.numeric.window.windows` view reduced
-against the kernel by ``np.einsum``; convolution is correlation with the
-kernel reversed.  Every function validates all of its input before computing.
+against the kernel by :func:`~symconv.numeric.window.contract` (im2col and one
+BLAS matrix product per chunk of samples; ``np.einsum`` on exact object
+arrays); convolution is correlation with the kernel reversed.  Every
+function validates all of its input before computing.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import ParameterError, ShapeError, public
 from ..spec import as_int, conv_window, padding_pairs
-from .window import as_array, unify, windows
+from .window import as_array, contract, unify, windows
 
 __all__ = ["conv1d", "conv2d", "corr1d", "corr2d", "corr2d_multi_in", "corr2d_multi_in_out", "pad", "rot180"]
 
@@ -99,7 +101,8 @@ def _corr1d(x: ArrayLike, w: ArrayLike, stride: Any, padding: Any, dilation: Any
     w = as_array(w, "w", {1: "(k,)"}, spatial=1)
     x, w = unify(x, w)
     win = conv_window(x.shape[-1:], w.shape, stride, padding, dilation)
-    return np.einsum("...ia,a->...i", windows(x, win, 0), w[::-1] if flip else w)
+    V = windows(x, win, 0)[..., None, None, :, :]  # one group, one channel
+    return contract(V, (w[::-1] if flip else w)[None, None, None])[..., 0, 0, :]
 
 
 @public
@@ -143,7 +146,8 @@ def _corr2d(X: ArrayLike, K: ArrayLike, stride: Any, padding: Any, dilation: Any
     K = as_array(K, "K", {2: "(k_h, k_w)"}, spatial=2)
     X, K = unify(X, K)
     win = conv_window(X.shape[-2:], K.shape, stride, padding, dilation)
-    return np.einsum("...ijab,ab->...ij", windows(X, win, 0), K[::-1, ::-1] if flip else K)
+    V = windows(X, win, 0)[..., None, None, :, :, :, :]  # one group, one channel
+    return contract(V, (K[::-1, ::-1] if flip else K)[None, None, None])[..., 0, 0, :, :]
 
 
 @public
@@ -167,7 +171,7 @@ def corr2d_multi_in(X: ArrayLike, K: ArrayLike, stride: Any = 1, padding: Any = 
         raise ShapeError("K", K, f"c_i={X.shape[-3]} kernels in axis 0, one per input channel of X")
     win = conv_window(X.shape[-2:], K.shape[1:], stride, padding, dilation)
     X, K = unify(X, K)
-    return np.einsum("...cijab,cab->...ij", windows(X, win, 0), K)
+    return contract(windows(X, win, 0)[..., None, :, :, :, :, :], K[None, None])[..., 0, 0, :, :]
 
 
 @public
@@ -219,6 +223,6 @@ def corr2d_multi_in_out(
     X, K, *b = unify(X, K, *([] if bias is None else [bias]))
     Xg = X.reshape((*X.shape[:-3], g, c_i // g, *X.shape[-2:]))
     Kg = K.reshape((g, c_o // g, *K.shape[1:]))
-    H = np.einsum("...gcijab,gocab->...goij", windows(Xg, win, 0), Kg)
+    H = contract(windows(Xg, win, 0), Kg)
     H = H.reshape((*H.shape[:-4], c_o, *H.shape[-2:]))
     return H + b[0][:, None, None] if b else H

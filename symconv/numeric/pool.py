@@ -10,7 +10,7 @@ from numpy.typing import ArrayLike
 
 from ..errors import ParameterError, public
 from ..spec import as_int, pool_window
-from .window import as_array, unify, windows
+from .window import as_array, reduce_taps, unify, windows
 
 __all__ = ["pool2d"]
 
@@ -61,8 +61,8 @@ def pool2d(
     if divisor_override is not None:
         divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
     if mode == "max":
-        return windows(X, win, -np.inf).max(axis=(-2, -1))
-    total = windows(X, win, 0).sum(axis=(-2, -1))
+        return reduce_taps(windows(X, win, -np.inf), 2, np.maximum)
+    total = reduce_taps(windows(X, win, 0), 2, np.add)
     if divisor_override is not None:
         count = np.full(total.shape[-2:], divisor_override)
     else:  # sum-pool an indicator: of the padded input, or of X itself

@@ -20,7 +20,11 @@ from numpy.typing import ArrayLike
 from ..errors import ParameterError, ShapeError
 from ..spec import Window
 
-__all__ = ["as_array", "unify", "windows"]
+__all__ = ["as_array", "contract", "reduce_taps", "unify", "windows"]
+
+#: Bytes of unfolded windows (im2col columns) per matrix product in :func:`contract`:
+#: small enough to stay in cache, large enough that each product is a sizeable GEMM.
+CHUNK_BYTES = 4 << 20
 
 
 def windows(a: np.ndarray, win: Window, fill: Any, overhang: Any = None) -> np.ndarray:
@@ -47,7 +51,8 @@ def windows(a: np.ndarray, win: Window, fill: Any, overhang: Any = None) -> np.n
     """
     axes = tuple(range(-win.dims, 0))
     lead = [(0, 0)] * (a.ndim - win.dims)
-    a = np.pad(a, lead + list(win.padding), constant_values=fill)
+    if any(lo or hi for lo, hi in win.padding):  # np.pad would copy even with nothing to add
+        a = np.pad(a, lead + list(win.padding), constant_values=fill)
     if win.ceil_mode:
         extra = [(0, s - 1) for s in win.stride]
         a = np.pad(a, lead + extra, constant_values=fill if overhang is None else overhang)
@@ -61,6 +66,54 @@ def windows(a: np.ndarray, win: Window, fill: Any, overhang: Any = None) -> np.n
         kept = (i * s < n + lo) & ((i == 0) | ((i - 1) * s + e < n + lo + hi))
         keep.append(slice(0, int(kept.sum())))
     return view[(..., *keep, *(slice(None),) * win.dims)]
+
+
+def contract(V: np.ndarray, K: np.ndarray) -> np.ndarray:
+    r"""Reduce windows against kernels: :math:`\sum_{c,\text{taps}} V_{\ldots,g,c,\text{out},\text{taps}}
+    K_{g,o,c,\text{taps}}`.
+
+    ``V``: windows of shape ``(..., G, c, *out, *taps)`` (from :func:`windows`);
+    ``K``: ``(G, o, c, *taps)``; result ``(..., G, o, *out)``.  Float arrays
+    are unfolded (im2col: the windows copied into a reused ``(c * taps, out)``
+    buffer, a few samples at a time, so that it stays in cache) and multiplied
+    by the kernels in one BLAS matrix product per chunk; object arrays (exact
+    numbers) use ``np.einsum``.
+    """
+    G, o, c, *taps = K.shape
+    dims = len(taps)
+    out_shape = V.shape[V.ndim - 2 * dims : V.ndim - dims]
+    lead = V.shape[: V.ndim - 2 * dims - 2]
+    if V.dtype == object:
+        sub = "ijkl"[:dims], "abcd"[:dims]
+        return np.einsum(f"...gc{sub[0]}{sub[1]},goc{sub[1]}->...go{sub[0]}", V, K)
+    M, P, ckk = int(np.prod(lead)), int(np.prod(out_shape)), c * int(np.prod(taps))
+    V = V.reshape(M, G, c, *out_shape, *taps)
+    Km = np.ascontiguousarray(K).reshape(G, o, ckk)
+    out = np.empty((M, G, o, P), dtype=np.result_type(V, K))
+    step = max(1, min(M, CHUNK_BYTES // max(1, G * ckk * P * V.itemsize)))
+    unfold = (0, 1, 2, *range(3 + dims, 3 + 2 * dims), *range(3, 3 + dims))  # taps before positions
+    cols = np.empty((step, G, c, *taps, *out_shape), dtype=V.dtype)  # reused: no fresh pages per chunk
+    for m in range(0, M, step):
+        n = min(step, M - m)
+        np.copyto(cols[:n], V[m : m + n].transpose(unfold))
+        np.matmul(Km, cols[:n].reshape(n, G, ckk, P), out=out[m : m + n])
+    return out.reshape(*lead, G, o, *out_shape)
+
+
+def reduce_taps(V: np.ndarray, dims: int, op: np.ufunc) -> np.ndarray:
+    """Reduce windows ``(..., *out, *taps)`` over their last ``dims`` (tap) axes with ``op``, tap by tap.
+
+    One vectorised ``op`` over every window per tap: ``np.maximum`` for max
+    pooling, ``np.add`` for sums.  ``op.reduce`` over the small trailing axes
+    of a strided view would walk it element by element.
+    """
+    taps = [V[(..., *tap)] for tap in np.ndindex(*V.shape[V.ndim - dims :])]
+    if len(taps) == 1:
+        return taps[0].copy()
+    out = op(taps[0], taps[1])
+    for tap in taps[2:]:
+        op(out, tap, out=out)
+    return out
 
 
 def _ranks_text(ranks: dict[int, str]) -> str:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ..theorems.registry import size_label
 
-__all__ = ["VERDICTS", "CheckResult", "Counterexample", "ProofResult"]
+__all__ = ["VERDICTS", "CheckResult", "Counterexample", "ProofResult", "Step"]
 
 VERDICTS = ("proved", "refuted", "unknown")
 
@@ -29,6 +29,24 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return str(value)
+
+
+@dataclass
+class Step:
+    """One step of a derivation: the expression reached and why it follows.
+
+    ``expr`` is a SymPy object (usually an ``Eq`` or an expression equal to the
+    previous step's); ``checked`` says whether SymPy verified the step.  A
+    derivation with an unchecked step is never ``proved``.
+    """
+
+    expr: Any
+    why: str
+    checked: bool = True
+    cites: str = ""  # the theorem whose all-sizes proof justifies the step, if any
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"expr": str(self.expr), "why": self.why, "checked": self.checked, "cites": self.cites}
 
 
 @dataclass
@@ -98,6 +116,7 @@ class ProofResult:
     checks: dict[str, CheckResult] = field(default_factory=dict)
     seconds: float = 0.0
     detail: str = ""
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -122,8 +141,14 @@ class ProofResult:
                 "check_details": {k: v.to_dict() for k, v in self.checks.items()},
                 "seconds": round(self.seconds, 3),
                 "detail": self.detail,
+                "steps": [s.to_dict() for s in self.steps],
             }
         )
+
+    def _repr_latex_(self) -> str:  # Jupyter
+        from ..latex import result_latex
+
+        return result_latex(self)
 
     def __str__(self) -> str:
         lines = [f"{self.name} [{self.section}]: {self.statement}", f"  verdict: {self.verdict} ({self.method})"]
@@ -133,6 +158,14 @@ class ProofResult:
             lines.append(f"  counterexample at {size_label(self.counterexample.sizes)}: {self.counterexample}")
         if self.correction:
             lines.append(f"  what holds instead: {self.correction}")
+        if self.steps:
+            lines.append("  derivation:")
+            for number, step in enumerate(self.steps):
+                mark = "✓" if step.checked else "?"
+                lines.append(f"    {number}. {mark} {step.expr}")
+                lines.append(f"         ({step.why})")
+        if self.detail:
+            lines.append(f"  {self.detail}")
         for check in self.checks.values():
             lines.append(f"  {check.backend}: {check.status} {check.detail}".rstrip())
         return "\n".join(lines)

@@ -1,8 +1,11 @@
-"""Derivatives by SymPy differentiation of the operators' own symbolic output.
+"""Derivatives by differentiation of the operators' own symbolic output.
 
 For an upstream gradient :math:`\\delta` (an array of the output's shape) the
 scalar :math:`\\ell = \\sum \\delta \\odot \\mathbf{H}` is differentiated with
 respect to every input symbol: nothing here writes a known gradient down.
+On SymPy expressions that is ``sympy.diff``; on the sparse polynomials of
+:mod:`symconv.symbolic.sparse` it is the same derivative by exact
+coefficient extraction (:func:`symconv.symbolic.sparse.vjp`).
 
 Max pooling is the one exception by design: its derivative is only defined
 away from ties.  SymPy's own ``Max`` derivative gives ``Heaviside(0) = 1/2``
@@ -16,7 +19,6 @@ to each tied argument (three tied arguments receive 3/2 in total), so at ties
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -27,7 +29,7 @@ from ..errors import ParameterError, ShapeError, public
 from ..spec import as_int, pool_window
 from .ops import conv2d, corr2d, corr2d_multi_in_out
 from .pool import pool2d
-from .tensor import Array, as_array, entries, flat, symbols
+from .tensor import SYMPY, Array, as_array, common, entries, flat, scalars_of
 from .window import windows
 
 __all__ = ["vjp", "corr2d_vjp", "conv2d_vjp", "corr2d_multi_in_out_vjp", "pool2d_vjp", "sympy_max_tie_mass", "TIES"]
@@ -50,6 +52,9 @@ def vjp(forward: Callable[..., Array], inputs: dict[str, Any], delta: Any) -> di
     x_{1,1}*δ_{1,1} + x_{1,2}*δ_{1,2} + x_{2,1}*δ_{2,1} + x_{2,2}*δ_{2,2}
     """
     arrays = {name: as_array(arr, name, (1, 2, 3, 4)) for name, arr in inputs.items()}
+    scalars, converted = common(*arrays.values())
+    if scalars is not SYMPY:
+        return scalars.vjp(forward, dict(zip(arrays, converted)), delta)
     values: dict[sympy.Symbol, Any] = {}
     for name, arr in arrays.items():
         cells = entries(arr)
@@ -127,7 +132,7 @@ def corr2d_multi_in_out_vjp(
     δ_{2,1,1} + δ_{2,1,2} + δ_{2,2,1} + δ_{2,2,2}
     """
     K_arr = as_array(K, "K", (4,))
-    b = symbols("b", K_arr.shape[0]) if bias is None else bias
+    b = scalars_of(as_array(X, "X", (3,)), K_arr).symbols("b", K_arr.shape[0]) if bias is None else bias
     g = vjp(
         lambda X, K, b: corr2d_multi_in_out(X, K, b, stride, padding, dilation, groups),
         {"X": X, "K": K_arr, "b": b},
@@ -189,20 +194,20 @@ def route(X: Array, delta: Array, window, tie: str) -> Array:
     shape, positions = windows(window)
     if delta.shape != shape:
         raise ShapeError("delta", delta, f"the output's shape {shape}")
-    x, d = X.tolist(), delta.tolist()
-    grad: dict[tuple[int, ...], Any] = defaultdict(lambda: sympy.Integer(0))
-    for (i, j), taps in positions:
-        real = [t.coord for t in taps if t.real]
+    x, d = entries(X), entries(delta)
+    grad: dict[int, Any] = defaultdict(lambda: sympy.Integer(0))
+    for o, taps in enumerate(positions):
+        real = [u for _, u in taps.real]  # the window's cells in X, row-major
         if not real:
             continue
-        top = max(x[u][v] for u, v in real)
-        winners = [(u, v) for u, v in real if x[u][v] == top]
+        top = max(x[u] for u in real)
+        winners = [u for u in real if x[u] == top]
         if tie == "first":
-            grad[winners[0]] += d[i][j]
+            grad[winners[0]] += d[o]
         else:
-            for c in winners:
-                grad[c] += sympy.sympify(d[i][j]) / len(winners)
-    return flat([grad[idx] for idx in itertools.product(*(range(n) for n in X.shape))], X.shape)
+            for u in winners:
+                grad[u] += sympy.sympify(d[o]) / len(winners)
+    return flat([grad[u] for u in range(len(x))], X.shape)
 
 
 def sympy_max_tie_mass(arity: int = 3) -> sympy.Expr:

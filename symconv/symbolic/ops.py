@@ -18,40 +18,27 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
-
 from ..errors import ParameterError, ShapeError, public
 from ..spec import conv_window, per_dim
-from .tensor import Array, as_array, flat, nested
+from .tensor import Array, as_array, common, entries
 from .window import windows
 
 __all__ = ["conv1d", "conv2d", "corr1d", "corr2d", "corr2d_multi_in", "corr2d_multi_in_out"]
 
 
-def _at(data: list, coord: tuple[int, ...]) -> Any:
-    for c in coord:
-        data = data[c]
-    return data
-
-
 def _slide(X: Array, W: Array, stride: Any, padding: Any, dilation: Any, flip: bool) -> Array:
-    """Single-channel correlation (``flip=False``) or convolution (``flip=True``)."""
+    """Single-channel correlation (``flip=False``) or convolution (``flip=True``).
+
+    Output ``o`` is :math:`\\sum_{a} W_a X_{u(o, a)}` over the kernel taps ``a`` of
+    its window that read the input (padding contributes nothing): ``u`` is
+    tap ``a``'s cell, or, for convolution, the cell ``t - a d`` counted back
+    from the window's last cell ``t``.
+    """
     window = conv_window(X.shape, W.shape, stride, padding, dilation)
-    x, w = nested(X), nested(W)
-    shape, positions = windows(window)
-    entries = []
-    for _, taps in positions:
-        if flip:
-            last = taps[-1].coord
-            terms = []
-            for tap in taps:
-                coord = tuple(t - a * d for t, a, d in zip(last, tap.kernel, window.dilation))
-                if all(0 <= c < n for c, n in zip(coord, window.size)):
-                    terms.append(_at(w, tap.kernel) * _at(x, coord))
-        else:
-            terms = [_at(w, tap.kernel) * _at(x, tap.coord) for tap in taps if tap.real]
-        entries.append(sympy.Add(*terms))
-    return flat(entries, shape)
+    scalars, (X, W) = common(X, W)
+    x, w = entries(X), entries(W)
+    shape, positions = windows(window, backwards=flip)
+    return scalars.array([scalars.dot(w, x, taps.real) for taps in positions], shape)
 
 
 @public
@@ -189,11 +176,10 @@ def corr2d_multi_in_out(
         if b.shape != (c_o,):
             raise ShapeError("bias", b, f"shape (c_o,) = ({c_o},)")
     conv_window(X.shape[1:], K.shape[2:], stride, padding, dilation)  # validate before any work
-    outs = []
+    scalars, (X, K, *bs) = common(X, K, *([] if b is None else [b]))
+    cells = []
     for p in range(c_o):
         first = (p // (c_o // groups)) * per_group
         H = _sum([corr2d(X[first + d], K[p, d], stride, padding, dilation) for d in range(per_group)])
-        if b is not None:
-            H = H.applyfunc(lambda h, bp=b[p]: h + bp)
-        outs.append(nested(H))
-    return Array(outs)
+        cells += [h + bs[0][p] for h in entries(H)] if bs else entries(H)
+    return scalars.array(cells, (c_o, *H.shape))

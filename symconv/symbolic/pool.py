@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import sympy
-
 from ..errors import ParameterError, public
 from ..spec import as_int, pool_window
-from .tensor import Array, as_array, flat, nested
+from .tensor import Array, as_array, entries, scalars_of
 from .window import windows
 
 __all__ = ["pool2d"]
@@ -56,26 +54,29 @@ def pool2d(
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
     if divisor_override is not None:
         divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
-    if X.rank() == 3:
-        channels = [nested(_pool(X[c], window, mode, count_include_pad, divisor_override)) for c in range(X.shape[0])]
-        return Array(channels)
-    return _pool(X, window, mode, count_include_pad, divisor_override)
+    channels = [X[c] for c in range(X.shape[0])] if X.rank() == 3 else [X]
+    scalars = scalars_of(X)
+    cells: list = []
+    for x in channels:
+        shape, values = _pool(scalars, entries(x), window, mode, count_include_pad, divisor_override)
+        cells += values
+    return scalars.array(cells, (X.shape[0], *shape) if X.rank() == 3 else shape)
 
 
-def _pool(X: Array, window, mode: str, count_include_pad: bool, divisor_override: int | None) -> Array:
-    x = nested(X)
+def _pool(scalars, x: list, window, mode: str, count_include_pad: bool, divisor_override: int | None):
+    """Output shape and row-major entries of one channel (``x``: its row-major entries)."""
     shape, positions = windows(window)
-    entries = []
-    for _, taps in positions:
-        values = [x[t.coord[0]][t.coord[1]] for t in taps if t.real]
+    out = []
+    for taps in positions:
+        values = [x[u] for _, u in taps.real]
         if mode == "max":
-            entries.append(sympy.Max(*values) if values else sympy.S.NegativeInfinity)
+            out.append(scalars.max(values) if values else scalars.scalar(float("-inf")))
             continue
         if divisor_override is not None:
             divisor = divisor_override
         elif count_include_pad:
-            divisor = sum(t.in_padding for t in taps)
+            divisor = taps.inside
         else:
             divisor = len(values)
-        entries.append(sympy.Add(*values) / divisor)
-    return flat(entries, shape)
+        out.append(scalars.sum(values) / divisor)
+    return shape, out

@@ -1,4 +1,12 @@
-"""SymPy arrays: symbols with 1-based names, coercion of user input, padding, rot180."""
+"""SymPy arrays: symbols with 1-based names, coercion of user input, padding, rot180.
+
+The operators are generic over the number system of their entries: SymPy
+expressions by default, or any other array type that carries a ``scalars``
+attribute (the sparse polynomials of :mod:`symconv.symbolic.sparse`).  A
+:class:`SymPyScalars`-like object says how to add up terms, build an array,
+turn a constant into an entry and take a maximum; the index formulas are
+written once, against it.
+"""
 
 from __future__ import annotations
 
@@ -12,7 +20,21 @@ from sympy import ImmutableDenseNDimArray as Array
 from ..errors import ShapeError, public
 from ..spec import padding_pairs
 
-__all__ = ["Array", "as_array", "entries", "flat", "nested", "pad", "rot180", "symbols"]
+__all__ = [
+    "SYMPY",
+    "Array",
+    "SymPyScalars",
+    "as_array",
+    "common",
+    "entries",
+    "flat",
+    "nested",
+    "pad",
+    "rot180",
+    "scalars_of",
+    "symbol_names",
+    "symbols",
+]
 
 RANK_NAMES = {1: "(L,)", 2: "(H, W)", 3: "(C, H, W)", 4: "(C_out, C_in, k_h, k_w)"}
 
@@ -39,18 +61,71 @@ def symbols(name: str, shape: int | tuple[int, ...], **assumptions: Any) -> Arra
         raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
     assumptions = {"real": True, **assumptions}
     shape = tuple(int(n) for n in shape)
-    flat_syms = [
-        sympy.Symbol(f"{name}_{{{','.join(str(i + 1) for i in idx)}}}", **assumptions)
-        for idx in itertools.product(*(range(n) for n in shape))
-    ]
-    return Array(flat_syms, shape)
+    return Array([sympy.Symbol(s, **assumptions) for s in symbol_names(name, shape)], shape)
+
+
+def symbol_names(name: str, shape: tuple[int, ...]) -> list[str]:
+    """The names ``name_{i,j}`` (1-based) of the entries of a symbol array, row-major."""
+    return [f"{name}_{{{','.join(str(i + 1) for i in idx)}}}" for idx in itertools.product(*(range(n) for n in shape))]
+
+
+class SymPyScalars:
+    """SymPy expressions: the default number system of the symbolic operators."""
+
+    name = "sympy"
+
+    def array(self, entries: list, shape: tuple[int, ...]) -> Array:
+        return Array(entries, shape)
+
+    def sum(self, terms: list) -> Any:
+        return sympy.Add(*terms)
+
+    def dot(self, w: list, x: list, taps: Any) -> Any:
+        """:math:`\\sum_{(a, u) \\in \\text{taps}} w_a x_u` (``w``, ``x``: entries of arrays of this system)."""
+        return sympy.Add(*(w[a] * x[u] for a, u in taps))
+
+    def scalar(self, value: Any) -> Any:
+        return sympy.sympify(value)
+
+    def max(self, values: list) -> Any:
+        return sympy.Max(*values)
+
+    def coerce(self, arr: Any) -> Array:
+        return arr
+
+    def symbols(self, name: str, shape: int | tuple[int, ...]) -> Array:
+        return symbols(name, shape)
+
+
+SYMPY = SymPyScalars()
+
+
+def scalars_of(*arrays: Any) -> Any:
+    """The number system of the given arrays: that of the first one not made of SymPy expressions."""
+    for arr in arrays:
+        scalars = getattr(arr, "scalars", None)
+        if scalars is not None:
+            return scalars
+    return SYMPY
+
+
+def common(*arrays: Any) -> tuple[Any, list]:
+    """The arrays' number system and the arrays, all converted to it."""
+    scalars = scalars_of(*arrays)
+    return scalars, [scalars.coerce(a) for a in arrays]
 
 
 def as_array(value: Any, name: str, ranks: tuple[int, ...]) -> Array:
     """Coerce a SymPy Matrix/Array, nested list or NumPy array to a SymPy array.
 
     Raises :class:`ShapeError` naming ``name`` if the rank is not in ``ranks``.
+    An array of another number system (one with a ``scalars`` attribute) is
+    only checked.
     """
+    if getattr(value, "scalars", None) is not None:
+        if value.rank() not in ranks or 0 in value.shape:
+            raise ShapeError(name, _ShapeOf(value.shape), _rank_text(ranks))
+        return value
     if isinstance(value, sympy.MatrixBase):
         arr = Array(value.tolist())
     elif isinstance(value, sympy.NDimArray):
@@ -89,6 +164,8 @@ def nested(arr: Array) -> list:
 
 def entries(arr: Array) -> list:
     """The entries of an array in row-major order (iterating an Array yields rows)."""
+    if getattr(arr, "scalars", None) is not None:
+        return arr.ravel().tolist()
     flat_entries = getattr(arr, "_array", None)  # the dense array's own row-major list
     if flat_entries is not None:
         return list(flat_entries)
@@ -120,7 +197,8 @@ def pad(X: Any, padding: Any, value: Any = 0) -> Array:
 
         raise ParameterError("padding", padding, "an int, a pair or ((top, bottom), (left, right)) of ints")
     pads = padding_pairs(padding, dims, (1,) * dims, (1,) * dims, (1,) * dims)
-    value = sympy.sympify(value)
+    scalars = scalars_of(X)
+    value = scalars.scalar(value)
     lead = X.shape[: X.rank() - dims]
     spatial = X.shape[X.rank() - dims :]
     new_spatial = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
@@ -133,7 +211,7 @@ def pad(X: Any, padding: Any, value: Any = 0) -> Array:
             entries.append(_get(data, head + src))
         else:
             entries.append(value)
-    return flat(entries, lead + new_spatial)
+    return scalars.array(entries, lead + new_spatial)
 
 
 @public
@@ -154,7 +232,7 @@ def rot180(K: Any) -> Array:
     for idx in itertools.product(*(range(n) for n in shape)):
         src = idx[: rank - spatial] + tuple(n - 1 - i for i, n in zip(idx[rank - spatial :], shape[rank - spatial :]))
         entries.append(_get(data, src))
-    return flat(entries, shape)
+    return scalars_of(K).array(entries, shape)
 
 
 def _get(data: list, idx: tuple[int, ...]) -> Any:

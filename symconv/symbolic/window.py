@@ -7,18 +7,21 @@ reads coordinate ``i*s - lo + a*d``.  A coordinate is *real* when it lies in
 and *beyond* otherwise (only ceil-mode pooling windows reach beyond).
 
 Windows are enumerated one by one while they fit, never from the closed
-output-size formula, so that the formula can be checked against them.
+output-size formula, so that the formula can be checked against them.  An
+N-D window is the product of its axes' windows, so the taps are worked out
+axis by axis and only the real ones are combined: the cost is the number of
+terms of the operator, not the size of its padded kernel.
 """
 
 from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..spec import Window
 
-__all__ = ["Tap", "axis_windows", "windows"]
+__all__ = ["Taps", "axis_windows", "windows"]
 
 
 def axis_windows(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_mode: bool = False) -> list[list[int]]:
@@ -52,31 +55,57 @@ def axis_windows(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_mode
         i += 1
 
 
-@dataclass(frozen=True)
-class Tap:
-    """One kernel tap of one window: kernel index, input coordinate and its kind."""
+class Taps(NamedTuple):
+    """The taps of one window.
 
-    kernel: tuple[int, ...]
-    coord: tuple[int, ...]
-    real: bool
-    in_padding: bool  # real or padding (inside the padded input)
+    ``real``: ``(kernel cell, input cell)`` of every tap that reads the input
+    (not padding), both as row-major flat indices, in row-major kernel order;
+    ``inside``: how many taps lie inside the padded input (real or padding).
+    """
+
+    real: list[tuple[int, int]]
+    inside: int
 
 
-def windows(w: Window) -> tuple[tuple[int, ...], Iterator[tuple[tuple[int, ...], list[Tap]]]]:
-    """Output shape and, for each output index, the taps of its window (row-major)."""
-    per_axis = [
-        axis_windows(n, k, s, p, d, w.ceil_mode)
-        for n, k, s, p, d in zip(w.size, w.kernel, w.stride, w.padding, w.dilation)
-    ]
-    shape = tuple(len(ax) for ax in per_axis)
+def _strides(shape: tuple[int, ...]) -> list[int]:
+    """Row-major strides of a shape, in cells."""
+    out = [1] * len(shape)
+    for ax in range(len(shape) - 2, -1, -1):
+        out[ax] = out[ax + 1] * shape[ax + 1]
+    return out
 
-    def taps(out: tuple[int, ...]) -> list[Tap]:
-        result = []
-        for kidx in itertools.product(*(range(k) for k in w.kernel)):
-            coord = tuple(per_axis[ax][out[ax]][kidx[ax]] for ax in range(w.dims))
-            real = all(0 <= c < n for c, n in zip(coord, w.size))
-            inside = all(-lo <= c < n + hi for c, n, (lo, hi) in zip(coord, w.size, w.padding))
-            result.append(Tap(kidx, coord, real, inside))
-        return result
 
-    return shape, ((out, taps(out)) for out in itertools.product(*(range(n) for n in shape)))
+def windows(w: Window, backwards: bool = False) -> tuple[tuple[int, ...], Iterator[Taps]]:
+    """Output shape and, for each output index (row-major), the taps of its window.
+
+    With ``backwards`` the kernel runs backwards through the window: kernel
+    index ``a`` reads ``t - a*d``, where ``t`` is the window's last cell (the
+    notes' :math:`x_{t-k+1}` form of convolution).
+
+    >>> from symconv.spec import conv_window
+    >>> shape, taps = windows(conv_window((3,), (2,), 1, 1, 1))
+    >>> shape, [t.real for t in taps]
+    ((4,), [[(1, 0)], [(0, 0), (1, 1)], [(0, 1), (1, 2)], [(0, 2)]])
+    """
+    size, kernel, stride, dilation = (tuple(map(int, v)) for v in (w.size, w.kernel, w.stride, w.dilation))
+    padding = tuple((int(lo), int(hi)) for lo, hi in w.padding)  # plain ints: SymPy may give Integer sizes
+    kstride, xstride = _strides(kernel), _strides(size)
+    axes = []  # per axis, per window along it: (real (kernel, input) offsets, taps inside the padding)
+    for ax, (n, k, s, (lo, hi), d) in enumerate(zip(size, kernel, stride, padding, dilation)):
+        per_window = []
+        for coords in axis_windows(n, k, s, (lo, hi), d, w.ceil_mode):
+            pairs = [(a, coords[-1] - a * d) for a in range(k)] if backwards else list(enumerate(coords))
+            real = [(a * kstride[ax], c * xstride[ax]) for a, c in pairs if 0 <= c < n]
+            per_window.append((real, sum(-lo <= c < n + hi for c in coords)))
+        axes.append(per_window)
+    shape = tuple(len(ax) for ax in axes)
+
+    def taps(out: tuple[int, ...]) -> Taps:
+        real, inside = axes[0][out[0]]
+        for ax in range(1, len(out)):
+            offsets, count = axes[ax][out[ax]]
+            real = [(k0 + k1, x0 + x1) for k0, x0 in real for k1, x1 in offsets]
+            inside *= count
+        return Taps(real, inside)
+
+    return shape, (taps(out) for out in itertools.product(*(range(m) for m in shape)))

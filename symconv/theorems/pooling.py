@@ -158,7 +158,11 @@ def grad_pool_mass(B, X, delta, *, n, **sizes):
 
 # --- ties ------------------------------------------------------------------------------------------
 
-TIE_CASES = [dict(n=3, k=2, s=1), dict(n=(2, 4), k=2, s=(1, 2), p=(0, 1)), dict(n=(1, 5), k=(1, 3), s=(1, 2), p=(0, 1))]
+TIE_CASES = [
+    dict(n=(2, 3), k=2, s=1),  # two overlapping windows
+    dict(n=(2, 4), k=2, s=(1, 2), p=(0, 1)),  # padding
+    dict(n=(1, 5), k=(1, 3), s=(1, 2), p=(0, 1)),  # three-cell windows, overlapping
+]
 
 
 def _tie_inputs(shape: tuple[int, ...]):

@@ -9,6 +9,7 @@ torch; the CLI, the proof scripts and the tests iterate over this registry.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,8 @@ class Theorem:
     distinct: tuple[str, ...] = ()  # inputs given distinct values in numeric checks (no-tie hypotheses)
     realize: Callable[[Any], Any] | None = None  # makes symbolic sides numeric (e.g. f -> tanh)
     int_scale: dict[str, int] = field(default_factory=dict)  # integer check inputs scaled so divisions are exact
+    general: Callable[[], Any] | None = None  # the all-sizes proof: () -> ProofResult with steps
+    latex: str = ""  # the statement in LaTeX (notes' notation); printed by symconv.latex
 
     @property
     def family(self) -> str:
@@ -69,13 +72,18 @@ class Theorem:
         for name, template in self.inputs.items():
             shape: tuple[int, ...] = ()
             for key in template:
-                value = key(sizes) if callable(key) else sizes[key]
+                value = key(sizes) if callable(key) else key if isinstance(key, int) else sizes[key]
                 shape += value if isinstance(value, tuple) else (value,)
             out[name] = shape
         return out
 
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
         p.text(f"{self.name} [{self.section}]: {self.statement}")
+
+    def _repr_latex_(self) -> str:  # Jupyter
+        from ..latex import theorem_latex
+
+        return theorem_latex(self)
 
 
 _REGISTRY: dict[str, Theorem] = {}
@@ -103,6 +111,7 @@ def theorem(
     distinct: Iterable[str] = (),
     realize: Callable[[Any], Any] | None = None,
     int_scale: dict[str, int] | None = None,
+    latex: str = "",
 ) -> Callable[[Callable[..., tuple[Any, Any]]], Callable[..., tuple[Any, Any]]]:
     """Register the decorated ``sides`` function as a theorem named after it."""
 
@@ -124,6 +133,7 @@ def theorem(
                 distinct=tuple(distinct),
                 realize=realize,
                 int_scale=dict(int_scale or {}),
+                latex=latex,
             )
         )
         return fn
@@ -131,8 +141,18 @@ def theorem(
     return deco
 
 
+def general_proof(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
+    """Attach the decorated all-sizes proof ``() -> ProofResult`` to a registered theorem."""
+
+    def deco(fn: Callable[[], Any]) -> Callable[[], Any]:
+        _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], general=fn)
+        return fn
+
+    return deco
+
+
 def _load() -> None:
-    from . import channels, conv_corr, gradients, pooling, shapes, wide  # noqa: F401  (registration side effects)
+    from . import arithmetic, channels, conv_corr, counting, gradients, pooling, shapes, wide  # noqa: F401
 
 
 def theorems() -> list[Theorem]:

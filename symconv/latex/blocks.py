@@ -1,0 +1,188 @@
+"""Document blocks and their three renderers: LaTeX, Markdown (MathJax), Jupyter.
+
+A theorem's section is a list of blocks: :class:`Heading`, :class:`Para`
+(text, math and code runs), :class:`Display` (one formula, or aligned lines)
+and :class:`Items` (a bulleted list).  :func:`render` writes them as
+
+* ``"tex"``: LaTeX for pdflatex (``\\[ … \\]``, ``align*``, ``itemize``);
+* ``"md"``: Markdown with ``$$…$$`` blocks on their own lines and inline
+  ``$…$``, using only what MathJax supports (``aligned``, not ``align*``);
+* ``"jupyter"``: one ``$$\\begin{array}{l} … \\end{array}$$`` formula, text
+  set in ``\\text{}``, which Jupyter's MathJax (and KaTeX) display as is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..errors import ParameterError
+from .derivation import align
+from .text import Segment, tex_text, to_math, to_md, to_tex
+
+__all__ = ["FORMATS", "Block", "Code", "Display", "Heading", "Items", "Para", "para", "render"]
+
+FORMATS = ("tex", "md", "jupyter")
+#: LaTeX sectioning per heading level.
+TEX_HEADINGS = {1: "section", 2: "subsection", 3: "subsubsection", 4: "paragraph"}
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A heading; ``text`` is plain text, ``code`` is set in typewriter (a theorem's name)."""
+
+    level: int
+    text: str
+    code: str = ""
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Para:
+    """A paragraph of ``(kind, value)`` segments: ``text``, ``math`` (LaTeX), ``code`` or ``strong``."""
+
+    segs: tuple[Segment, ...]
+
+
+@dataclass(frozen=True)
+class Display:
+    """A displayed formula: one line, or several ``&``-aligned lines."""
+
+    lines: tuple[str, ...]
+    aligned: bool = False
+
+
+@dataclass(frozen=True)
+class Code:
+    """A code listing (Python): ``verbatim`` in LaTeX, a fenced block in Markdown, omitted in Jupyter."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Items:
+    """A bulleted list of paragraphs."""
+
+    items: tuple[tuple[Segment, ...], ...] = field(default=())
+
+
+Block = Heading | Para | Display | Items | Code
+
+
+def para(*segs: Segment | Sequence[Segment]) -> Para:
+    """A paragraph from segments or lists of segments.
+
+    >>> para(("text", "a "), [("math", "x")])
+    Para(segs=(('text', 'a '), ('math', 'x')))
+    """
+    flat: list[Segment] = []
+    for seg in segs:
+        if isinstance(seg, tuple) and len(seg) == 2 and isinstance(seg[0], str) and isinstance(seg[1], str):
+            flat.append(seg)
+        else:
+            flat.extend(seg)  # type: ignore[arg-type]
+    return Para(tuple(flat))
+
+
+def _segs(segs: Sequence[Segment], fmt: str) -> str:
+    out = []
+    for kind, value in segs:
+        if kind == "strong":
+            out.append({"tex": rf"\textbf{{{tex_text(value)}}}", "md": f"**{value}**"}.get(fmt, value))
+        elif fmt == "tex":
+            out.append(to_tex([(kind, value)]))
+        elif fmt == "md":
+            out.append(to_md([(kind, value)]))
+        else:
+            out.append(to_math([(kind, value)]))
+    return "".join(out)
+
+
+def _math_line(segs: Sequence[Segment]) -> str:
+    out = []
+    for kind, value in segs:
+        out.append(rf"\textbf{{{value}}}" if kind == "strong" and value.isascii() else to_math([(kind, value)]))
+    return "".join(out)
+
+
+def _ascii(text: str) -> str:
+    """Verbatim text for pdflatex: characters outside ASCII become ``?``."""
+    return "".join(ch if ch.isascii() else "?" for ch in text)
+
+
+def _tex(block: Block) -> str:
+    if isinstance(block, Heading):
+        command = TEX_HEADINGS.get(block.level, "paragraph")
+        title = tex_text(block.text)
+        if block.code:
+            title = (title + " " if title else "") + r"\texttt{" + tex_text(block.code) + "}"
+        label = rf"\label{{{block.label}}}" if block.label else ""
+        return rf"\{command}{{{title}}}{label}"
+    if isinstance(block, Para):
+        return _segs(block.segs, "tex")
+    if isinstance(block, Display):
+        if block.aligned:
+            return align(block.lines, "align*")
+        return "\\[\n" + "\n".join(block.lines) + "\n\\]"
+    if isinstance(block, Items):
+        items = "\n".join(r"  \item " + _segs(item, "tex") for item in block.items)
+        return "\\begin{itemize}\n" + items + "\n\\end{itemize}"
+    if isinstance(block, Code):
+        return "\\begin{verbatim}\n" + _ascii(block.text) + "\n\\end{verbatim}"
+    raise ParameterError("block", block, "a Heading, Para, Display, Items or Code")
+
+
+def _md(block: Block) -> str:
+    if isinstance(block, Heading):
+        title = block.text + (" " if block.text and block.code else "") + (f"`{block.code}`" if block.code else "")
+        return "#" * min(block.level + 1, 6) + " " + title
+    if isinstance(block, Para):
+        return _segs(block.segs, "md")
+    if isinstance(block, Display):
+        body = align(block.lines, "aligned") if block.aligned else "\n".join(block.lines)
+        return "$$\n" + body + "\n$$"
+    if isinstance(block, Items):
+        return "\n".join("- " + _segs(item, "md") for item in block.items)
+    if isinstance(block, Code):
+        return "```python\n" + block.text + "\n```"
+    raise ParameterError("block", block, "a Heading, Para, Display, Items or Code")
+
+
+def _jupyter_lines(block: Block) -> list[str]:
+    if isinstance(block, Heading):
+        title = to_math([("text", block.text)]) if block.text else ""
+        if block.code:
+            title += (r"\ " if title else "") + to_math([("code", block.code)])
+        return [rf"\mathbf{{{title}}}" if title else ""]
+    if isinstance(block, Para):
+        return [_math_line(block.segs)]
+    if isinstance(block, Display):
+        return [align(block.lines, "aligned") if block.aligned else " ".join(block.lines)]
+    if isinstance(block, Items):
+        return [r"\bullet\ " + _math_line(item) for item in block.items]
+    if isinstance(block, Code):
+        return []
+    raise ParameterError("block", block, "a Heading, Para, Display, Items or Code")
+
+
+def render(blocks: Sequence[Block], fmt: str) -> str:
+    """Render blocks as ``"tex"``, ``"md"`` or ``"jupyter"``.
+
+    >>> blocks = [Heading(2, "", code="full_conv_comm"), Display(("a = b",))]
+    >>> print(render(blocks, "md"))
+    ### `full_conv_comm`
+    <BLANKLINE>
+    $$
+    a = b
+    $$
+    >>> render(blocks, "jupyter")
+    '$$\\\\begin{array}{l}\\n\\\\mathbf{\\\\mathtt{full\\\\_conv\\\\_comm}} \\\\\\\\\\na = b\\n\\\\end{array}$$'
+    """
+    if fmt == "tex":
+        return "\n\n".join(_tex(b) for b in blocks)
+    if fmt == "md":
+        return "\n\n".join(_md(b) for b in blocks)
+    if fmt == "jupyter":
+        lines = [line for b in blocks for line in _jupyter_lines(b) if line]
+        return "$$\\begin{array}{l}\n" + " \\\\\n".join(lines) + "\n\\end{array}$$"
+    raise ParameterError("fmt", fmt, "'tex', 'md' or 'jupyter'")
