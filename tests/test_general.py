@@ -136,3 +136,21 @@ def test_prove_all_reports_general_scope(capsys):
     assert data["scope"] == "general" and data["verdict"] == "proved" and data["hypotheses"]
     assert data["checks"]["numpy"] == "ok" and data["checks"]["torch"] == "ok"
     assert get("output_size_formula").general is not None
+
+
+def test_split_and_extend_check_their_side_conditions():
+    a = integer("a")
+    k, t = positive("k t")
+    X = sympy.IndexedBase("X")
+    proof = Derivation("demo", Sum(X[a], (a, 1, k + t)), "start")
+    proof.split(a, k)
+    assert proof.steps[-1].checked and proof.steps[-1].expr == Sum(X[a], (a, 1, k)) + Sum(X[a], (a, k + 1, k + t))
+    bad = Derivation("demo", Sum(X[a], (a, 1, k)), "start")
+    bad.split(a, k + t + 5)  # beyond the upper limit: not a split
+    assert not bad.steps[-1].checked and bad.finish(bad.current).verdict == "unknown"
+    wide = Derivation("demo", Sum(X[a], (a, 2, k + 1)), "start")
+    wide.extend(a, 1, k + t + 1)
+    assert wide.steps[-1].checked
+    narrow = Derivation("demo", Sum(X[a], (a, 1, k)), "start")
+    narrow.extend(a, 2, k)  # a smaller range is no extension
+    assert not narrow.steps[-1].checked

@@ -247,6 +247,28 @@ class Derivation:
 
         return self.by(op, expr, why)
 
+    def split(self, var: Any, at: Any, why: str = "") -> Derivation:
+        """Σ_{var=l}^{u} f = Σ_{var=l}^{at} f + Σ_{var=at+1}^{u} f, checked: ``l − 1 ≤ at ≤ u``."""
+        body, limits = self._single(var)
+        (_, lo, hi) = limits
+        expr = Sum(body, (var, lo, at)) + Sum(body, (var, at + 1, hi))
+        applies = bool(sympy.simplify(at - (lo - 1)).is_nonnegative) and bool(sympy.simplify(hi - at).is_nonnegative)
+        return self.lemma(expr, why or f"split the sum over {var} at {at}", applies)
+
+    def extend(self, var: Any, lo: Any, hi: Any, why: str = "") -> Derivation:
+        """Σ_{var=l}^{u} f = Σ_{var=lo}^{hi} f·[l ≤ var ≤ u], checked: ``lo ≤ l`` and ``u ≤ hi``."""
+        body, (_, l_, u_) = self._single(var)
+        indicator = sympy.Piecewise((body, sympy.And(sympy.Ge(var, l_), sympy.Le(var, u_))), (0, True))
+        expr = Sum(indicator, (var, lo, hi))
+        applies = bool(sympy.simplify(l_ - lo).is_nonnegative) and bool(sympy.simplify(hi - u_).is_nonnegative)
+        return self.lemma(expr, why or f"extend the sum over {var} to [{lo}, {hi}] with an indicator", applies)
+
+    def _single(self, var: Any) -> tuple[Any, tuple]:
+        current = self.current
+        if not (isinstance(current, Sum) and len(current.limits) == 1 and current.limits[0][0] == var):
+            raise ValueError(f"the current expression is not a single sum over {var}")
+        return current.function, current.limits[0]
+
     def lemma(self, expr: Any, why: str, applies: bool) -> Derivation:
         """A step by a standard lemma (e.g. ``i ≤ x ⟺ i ≤ ⌊x⌋`` for an integer ``i``);
         checked when SymPy confirms the lemma's side conditions (``applies``)."""
