@@ -6,8 +6,8 @@
 (float64 and float32) at batch 8, 64→64 channels, 56×56, 3×3 and batch 32,
 3→16, 32×32, 5×5; max pooling (3×3, stride 2, padding 1) and average pooling
 (2×2, stride 2) of the first layer's input against ``max_pool2d``/``avg_pool2d``.
-Each case runs both, alternately, R times in this process; the best time of
-each is reported, with GFLOP/s for the convolutions and, as their ceiling, the
+Each case runs both in this process, R times each, in alternating blocks of
+consecutive calls; the best time of each is reported, with GFLOP/s for the convolutions and, as their ceiling, the
 GFLOP/s of one large NumPy matrix product on this machine.  The results are
 compared with torch's (max abs error) before anything is timed.
 
@@ -57,16 +57,24 @@ CONVS = [  # (batch, c_i, c_o, n, k)
 TARGET = {"float64": 1.5, "float32": 2.0}  # numpy time / torch time
 
 
-def best_of(fns: dict, repeat: int) -> dict:
-    """Run each function once (warm-up), then all of them alternately ``repeat`` times: the best time of each."""
-    for f in fns.values():
-        f()
+def best_of(fns: dict, repeat: int, rounds: int = 2) -> dict:
+    """The best time of each function over ``repeat`` runs, in blocks.
+
+    Each function runs in blocks of consecutive calls (a warm-up, then
+    ``repeat // rounds`` timed calls), after a short pause: NumPy's OpenBLAS
+    threads and torch's OpenMP threads both spin for a while after a call, and
+    on a machine with few cores calls interleaved one by one slow each other
+    down.  The blocks alternate between the functions ``rounds`` times.
+    """
     best = dict.fromkeys(fns, float("inf"))
-    for _ in range(repeat):
+    for _ in range(rounds):
         for name, f in fns.items():
-            start = time.perf_counter()
+            time.sleep(0.05)
             f()
-            best[name] = min(best[name], time.perf_counter() - start)
+            for _ in range(max(1, repeat // rounds)):
+                start = time.perf_counter()
+                f()
+                best[name] = min(best[name], time.perf_counter() - start)
     return best
 
 
@@ -96,7 +104,7 @@ def table(header: tuple, rows: list) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=10, help="timed runs of each, best taken (10)")
+    parser.add_argument("--repeat", type=int, default=20, help="timed runs of each, best taken (20)")
     parser.add_argument("--keep-openblas-env", action="store_true", help="keep OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE")
     args = parser.parse_args()
     rng = np.random.default_rng(0)

@@ -70,4 +70,5 @@ def pool2d(
         count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=(-2, -1))
     if X.dtype == object:
         return total / np.frompyfunc(Fraction, 1, 1)(count)
-    return total / count.astype(X.dtype)
+    total /= count.astype(X.dtype)  # in place: total is a fresh array
+    return total
