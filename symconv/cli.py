@@ -61,11 +61,11 @@ def _top_level_split(text: str) -> list[str]:
     return [*items, current]
 
 
-def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str]) -> ProofResult:
+def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str], engine: str = "fast") -> ProofResult:
     """Prove ``name`` and cross-check it; with an all-sizes proof (asked for, or registered and no
     sizes given) that proof is reported, and the concrete level must agree with it."""
     start = time.perf_counter()
-    concrete = prove(name, **sizes)
+    concrete = prove(name, engine=engine, **sizes)
     result = concrete
     if general or (not sizes and get(name).general is not None):
         result = prove(name, general=True)
@@ -157,7 +157,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     for i, name in enumerate(names, 1):
         if not args.quiet:
             print(f"[{i}/{len(names)}] {name} ...", file=sys.stderr, flush=True)
-        results.append(_run(name, sizes, args.general, backends))
+        results.append(_run(name, sizes, args.general, backends, getattr(args, "engine", "fast")))
     ok = all(r.ok for r in results)
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
@@ -182,6 +182,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             name=args.name,
             size=args.size,
             general=False,
+            engine="fast",
             backend=args.backend,
             json=args.json,
             quiet=args.quiet,
@@ -222,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size", help="sizes, e.g. n=8,k=3 or n=4x5,k=3,s=2,p=1")
     p.add_argument("--general", action="store_true", help="report the all-sizes proof (its steps with --json)")
     p.add_argument("--backend", choices=BACKENDS, help="check in this backend only (default: all)")
+    p.add_argument(
+        "--engine", choices=("fast", "sympy"), default="fast", help="concrete sizes: sparse polynomials or SymPy"
+    )
     p.add_argument("--json", action="store_true", help="print a JSON list of results")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_prove)

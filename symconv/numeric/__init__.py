@@ -4,7 +4,11 @@ The same functions, with the same signatures, as the symbolic operators of
 :mod:`symconv`, computed by a different algorithm that shares no code with
 them: each operator pads the input (``np.pad``), takes every window at once
 (``sliding_window_view``, then ``[::s]`` for the stride and ``[..., ::d]`` for
-the dilation) and reduces it with ``np.einsum``, ``max`` or ``sum``.  Output
+the dilation) and reduces it: correlations copy the windows into an im2col
+buffer and multiply by the kernels with one BLAS product per chunk
+(``np.einsum`` for exact object arrays), pooling takes ``max`` or ``sum`` tap
+by tap.  The gradients (:mod:`symconv.numeric.grad`) scatter with
+``np.add.at`` over the same windows.  Output
 shapes come out of that algorithm, never from the closed formula of
 :func:`symconv.output_size`, so the formula can be checked against them.
 Only parameter validation is shared (:mod:`symconv.spec`).
