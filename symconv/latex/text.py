@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
 from ..errors import ParameterError
@@ -579,15 +579,7 @@ def to_math(segs: list[Segment]) -> str:
     >>> to_math(segments("d(k−1)+1 ≤ n for every d"))
     'd(k-1)+1 \\\\le n\\\\text{ for every }d'
     """
-    out = []
-    for kind, value in segs:
-        if kind == "math":
-            out.append(value)
-        elif kind == "code":
-            out.append(r"\mathtt{" + _escape(value, MATH_ESCAPES) + "}")
-        else:
-            out.append(_text_in_math(value))
-    return "".join(out)
+    return _join(segs, math=str, code=lambda v: r"\mathtt{" + _escape(v, MATH_ESCAPES) + "}", text=_text_in_math)
 
 
 def to_tex(segs: list[Segment]) -> str:
@@ -596,15 +588,7 @@ def to_tex(segs: list[Segment]) -> str:
     >>> to_tex(segments("k−1 on each side of the padded operand"))
     '$k-1$ on each side of the padded operand'
     """
-    out = []
-    for kind, value in segs:
-        if kind == "math":
-            out.append(f"${value}$")
-        elif kind == "code":
-            out.append(r"\texttt{" + tex_text(value) + "}")
-        else:
-            out.append(tex_text(value))
-    return "".join(out)
+    return _join(segs, math=lambda v: f"${v}$", code=lambda v: r"\texttt{" + tex_text(v) + "}", text=tex_text)
 
 
 def to_md(segs: list[Segment]) -> str:
@@ -613,12 +597,9 @@ def to_md(segs: list[Segment]) -> str:
     >>> to_md(segments("pooling: p ≤ k // 2 with count_include_pad"))
     'pooling: $p \\\\le k \\\\mathbin{/\\\\!/} 2$ with `count_include_pad`'
     """
-    out = []
-    for kind, value in segs:
-        if kind == "math":
-            out.append(f"${value}$")
-        elif kind == "code":
-            out.append(f"`{value}`")
-        else:
-            out.append(_escape(value, MD_ESCAPES))
-    return "".join(out)
+    return _join(segs, math=lambda v: f"${v}$", code=lambda v: f"`{v}`", text=lambda v: _escape(v, MD_ESCAPES))
+
+
+def _join(segs: list[Segment], **render: Callable[[str], str]) -> str:
+    """Render each segment with the function for its kind (``math``, ``code``, ``text``)."""
+    return "".join(render[kind if kind in ("math", "code") else "text"](value) for kind, value in segs)

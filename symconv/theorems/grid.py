@@ -23,7 +23,7 @@ def register_on_grid(
     statement: str,
     hypotheses: tuple[str, ...],
     *,
-    general: Callable[[], ProofResult],
+    general: Callable[[], ProofResult] | None,
     concrete: Callable[[], tuple[int, str]],
     checker: Callable[[Theorem, ProofResult, Any], CheckResult],
     grid: str,

@@ -8,17 +8,17 @@ with :func:`symconv.output_size` over a grid is a real test of the formula.
 from __future__ import annotations
 
 import itertools
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
 from ..errors import SymconvError
-from ..prove.result import CheckResult, Counterexample, ProofResult
+from ..prove.result import CheckResult, ProofResult
 from ..spec import output_size
 from ..systems import SYMPY, System
-from .registry import Theorem, register
+from .grid import register_on_grid
+from .registry import Theorem
 
 GRID = {"n": range(1, 8), "k": range(1, 5), "s": range(1, 4), "p": range(0, 3), "d": range(1, 3)}
 PADS_1D = [(0, 1), (2, 0), (1, 2)]
@@ -84,26 +84,12 @@ def _compare(system: System) -> tuple[int, tuple | None]:
     return count, None
 
 
-def _prove(thm: Theorem, _sizes: list[dict[str, Any]]) -> ProofResult:
-    start = time.perf_counter()
+def _concrete() -> tuple[int, str]:
     count, miss = _compare(SYMPY)
-    cx = None
     if miss:
         op, args, expected, got = miss
-        cx = Counterexample(args, {}, None, None, None, f"{op}: output_size gives {expected}, the operator {got}")
-    return ProofResult(
-        name=thm.name,
-        verdict="refuted" if miss else "proved",
-        method="exhaustive over a grid",
-        scope=[{"grid": GRID_TEXT, "cases": count}],
-        hypotheses=thm.hypotheses,
-        expected=thm.expected,
-        statement=thm.statement,
-        section=thm.section,
-        counterexample=cx,
-        seconds=time.perf_counter() - start,
-        detail=f"{count} operator shapes equal output_size(...)",
-    )
+        return count, f"{op} at {args}: output_size gives {expected}, the operator {got}"
+    return count, ""
 
 
 def _check(thm: Theorem, result: ProofResult, system: System) -> CheckResult:
@@ -114,23 +100,19 @@ def _check(thm: Theorem, result: ProofResult, system: System) -> CheckResult:
     return CheckResult(system.name, "ok", f"{count} shapes equal output_size(...)", count)
 
 
-register(
-    Theorem(
-        name="output_size_matches",
-        section="6.2.2",
-        statement="shape(op(X, W)) = output_size(n, k, s, p, d[, ceil_mode]) for every operator",
-        hypotheses=(
-            "s ≥ 1",
-            "d ≥ 1",
-            "d(k−1)+1 ≤ n + p_lo + p_hi (ceil-mode pooling: ≤ n + 2p + s − 1)",
-            "pooling: p ≤ k // 2",
-        ),
-        inputs={},
-        sides=None,
-        sizes=(),
-        prover=_prove,
-        checker=_check,
-        doc="o = ⌊(n + p_lo + p_hi − d(k−1) − 1)/s⌋ + 1; ceil_mode rounds up and drops a window "
-        "that would start in the right padding.",
-    )
+register_on_grid(
+    "output_size_matches",
+    "6.2.2",
+    "shape(op(X, W)) = output_size(n, k, s, p, d[, ceil_mode]) for every operator",
+    (
+        "s ≥ 1",
+        "d ≥ 1",
+        "d(k−1)+1 ≤ n + p_lo + p_hi (ceil-mode pooling: ≤ n + 2p + s − 1)",
+        "pooling: p ≤ k // 2",
+    ),
+    general=None,
+    concrete=_concrete,
+    checker=_check,
+    grid=GRID_TEXT,
+    agreement="operator shapes equal output_size(...)",
 )
