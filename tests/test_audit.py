@@ -69,3 +69,12 @@ def test_cli_json(capsys):
     assert main(["audit", "--json", "-q"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert len(data) == len(ITEMS)
+
+
+def test_bad_arguments_name_the_parameter():
+    from symconv.errors import ParameterError
+
+    with pytest.raises(ParameterError, match=r"audit: sections: got \('7\.1',\); expected sections of the notes: 6\.0"):
+        audit(sections=("7.1",))
+    with pytest.raises(ParameterError, match=r"report: fmt: got 'html'; expected 'text' or 'md'"):
+        report([], "html")

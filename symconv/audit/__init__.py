@@ -12,17 +12,22 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
+from ..errors import ParameterError, public
 from .findings import Finding, Item
 from .notes import ITEMS
 
 __all__ = ["ITEMS", "Finding", "Item", "audit", "report"]
 
 
+@public
 def audit(sections: Iterable[str] | None = None, *, progress: bool = False) -> list[dict[str, Any]]:
-    """Check every item (or those of ``sections``) in the notes' order; one dict per item."""
+    """Check every item (or those of ``sections``, e.g. ``("6.2",)``) in the notes' order; one dict per item."""
     wanted = tuple(sections) if sections else None
     rows = []
     items = [item for item in ITEMS if wanted is None or item.section.startswith(wanted)]
+    if not items:
+        known = sorted({item.section for item in ITEMS})
+        raise ParameterError("sections", sections, f"sections of the notes: {', '.join(known)}")
     for number, item in enumerate(items, 1):
         if progress:
             print(f"[{number}/{len(items)}] {item.section} {item.title} ...", file=sys.stderr, flush=True)
@@ -40,8 +45,15 @@ def audit(sections: Iterable[str] | None = None, *, progress: bool = False) -> l
     return rows
 
 
+@public
 def report(rows: list[dict[str, Any]], fmt: str = "text") -> str:
-    """The audit as plain text or Markdown (to keep beside the notes)."""
+    """The audit as plain text or Markdown (to keep beside the notes).
+
+    >>> report(audit(sections=("6.1.3",)), "md").splitlines()[2]
+    '1 items: 1 hold, 0 fail, 0 imprecise'
+    """
+    if fmt not in ("text", "md"):
+        raise ParameterError("fmt", fmt, "'text' or 'md'")
     counts = {v: sum(r["verdict"] == v for r in rows) for v in ("holds", "fails", "imprecise")}
     summary = f"{len(rows)} items: {counts['holds']} hold, {counts['fails']} fail, {counts['imprecise']} imprecise"
     if fmt == "md":
