@@ -177,8 +177,7 @@ def _at_size(thm: Any, claim: Claim, sizes: dict[str, int]) -> tuple[str, Counte
     try:
         if claim.values:
             return _exhaustive(thm, claim, sizes, shapes)
-        full = {**sizes}
-        return prove_at(thm, full)
+        return prove_at(thm, sizes)
     except SymconvError as err:
         zeros = {name: np.zeros(shape, dtype=int).tolist() for name, shape in shapes.items()}
         return "refuted", Counterexample(dict(sizes), zeros, None, None, None, f"shape error: {err}")
@@ -226,7 +225,7 @@ def _result(thm: Any, verdict: str, scope: list, cx: Counterexample | None, star
     return ProofResult(
         name=thm.name,
         verdict=verdict,
-        method="exact at each size" if not thm.sides else "exact at each size (symbols or exhaustive values)",
+        method="exact at each size of the ranges, smallest first",
         scope=scope,
         statement=thm.statement,
         counterexample=cx,
@@ -329,10 +328,6 @@ def _size_correct() -> ProofResult:
     return prove("output_size_formula", general=True)
 
 
-def _grid(**ranges: Any) -> dict[str, Any]:
-    return ranges
-
-
 def _fits(z: dict[str, int]) -> bool:
     return z["k"] <= z["n"]
 
@@ -353,29 +348,29 @@ MISTAKES = [
         "grad_input_without_flip",
         "∂ℓ/∂X = W *~ δ: δ correlated with W, no flip",
         "grad_input_eq_full_conv: ∂ℓ/∂X = rot180(W) *~ δ",
-        lambda: verify(Claim(_grad_no_flip, GRAD, _grid(n=range(1, 5), k=range(1, 4)), "grad_no_flip", where=_fits)),
-        lambda: verify(Claim(_grad_flip, GRAD, _grid(n=range(1, 5), k=range(1, 4)), "grad_with_flip", where=_fits)),
+        lambda: verify(Claim(_grad_no_flip, GRAD, dict(n=range(1, 5), k=range(1, 4)), "grad_no_flip", where=_fits)),
+        lambda: verify(Claim(_grad_flip, GRAD, dict(n=range(1, 5), k=range(1, 4)), "grad_with_flip", where=_fits)),
     ),
     Mistake(
         "valid_conv_commutes",
         "W ⊗ X = X ⊗ W for valid (unpadded) convolution",
         "full_conv_comm: only the wide convolution commutes",
-        lambda: verify(Claim(_valid_conv_commutes, PAIR, _grid(n=range(1, 4), k=range(1, 4)), "valid_conv_commutes")),
-        lambda: verify(Claim(_full_conv_commutes, PAIR, _grid(n=range(1, 4), k=range(1, 4)), "full_conv_commutes")),
+        lambda: verify(Claim(_valid_conv_commutes, PAIR, dict(n=range(1, 4), k=range(1, 4)), "valid_conv_commutes")),
+        lambda: verify(Claim(_full_conv_commutes, PAIR, dict(n=range(1, 4), k=range(1, 4)), "full_conv_commutes")),
     ),
     Mistake(
         "same_padding_even_kernel_centred",
         "padding='same' with an even kernel pads like an odd one, the extra cell first (⌈(k−1)/2⌉ before)",
         "PyTorch's 'same': ⌊(k−1)/2⌋ before, ⌈(k−1)/2⌉ after (the extra cell last)",
-        lambda: verify(Claim(_same_centred_like_odd, ONE_D, _grid(n=range(2, 6), k=range(1, 5)), "same_like_odd")),
-        lambda: verify(Claim(_same_pytorch_split, ONE_D, _grid(n=range(2, 6), k=range(1, 5)), "same_pytorch")),
+        lambda: verify(Claim(_same_centred_like_odd, ONE_D, dict(n=range(2, 6), k=range(1, 5)), "same_like_odd")),
+        lambda: verify(Claim(_same_pytorch_split, ONE_D, dict(n=range(2, 6), k=range(1, 5)), "same_pytorch")),
     ),
     Mistake(
         "torch_max_pool_splits_ties",
         "PyTorch's max_pool2d splits the gradient evenly among tied maxima",
         "grad_max_pool_ties: max_pool2d sends it to the first maximum (row-major); torch.amax splits",
         lambda: verify(
-            Claim(_torch_max_pool_splits, dict(X=(2, 2), delta=(1, 1)), _grid(n=range(1, 2)), "torch_split"),
+            Claim(_torch_max_pool_splits, dict(X=(2, 2), delta=(1, 1)), dict(n=range(1, 2)), "torch_split"),
             values=(0, 1),
         ),
         lambda: _ties_theorem(),
