@@ -115,3 +115,25 @@ def test_numeric_inputs_are_differentiated_through_fresh_symbols():
 def test_gradient_errors(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize(("n", "k", "s", "p", "d"), [(7, 3, 2, 1, 2), (6, 2, 3, 1, 1), (8, 3, 3, 2, 1)])
+def test_input_gradient_is_conv_transpose_with_output_padding(n, k, s, p, d):
+    """∂ℓ/∂X is torch's conv_transpose2d of δ with output_padding a = (n + 2p − d(k−1) − 1) mod s."""
+    import torch
+
+    rng = np.random.default_rng(3)
+    X, W = ints(rng, n, n), ints(rng, k, k)
+    delta = ints(rng, *np.shape(sc.numeric.corr2d(X, W, stride=s, padding=p, dilation=d)))
+    a = (n + 2 * p - d * (k - 1) - 1) % s
+    dX, _ = sgrad.corr2d_vjp(X, W, delta, stride=s, padding=p, dilation=d)
+    t = torch.nn.functional.conv_transpose2d(
+        torch.tensor(delta, dtype=torch.float64)[None, None],
+        torch.tensor(W, dtype=torch.float64)[None, None],
+        stride=s,
+        padding=p,
+        output_padding=a,
+        dilation=d,
+    )[0, 0]
+    assert t.shape == (n, n)
+    assert np.array_equal(t.numpy(), exact(dX))
