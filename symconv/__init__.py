@@ -9,7 +9,7 @@ formulas in SymPy, proved exactly, and cross-checked against NumPy and PyTorch.
 'proved'
 """
 
-from . import numeric
+from . import latex, numeric  # latex also installs the notebook display of results
 from .check import check
 from .claims import Claim, verify
 from .errors import ParameterError, ShapeError, SymconvError, UnknownTheoremError
@@ -54,6 +54,7 @@ __all__ = [
     "corr2d_multi_in_out",
     "corr2d_multi_in_out_vjp",
     "corr2d_vjp",
+    "latex",
     "numeric",
     "output_size",
     "pad",

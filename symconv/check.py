@@ -25,7 +25,7 @@ import sympy
 
 from .errors import ParameterError, public
 from .prove.exact import symbolic_sides
-from .prove.result import CheckResult, Counterexample, ProofResult
+from .result import CheckResult, Counterexample, ProofResult
 from .symbolic.tensor import entries
 from .systems import NUMPY, System, torch_system
 from .theorems.registry import Theorem, get, normalize_sizes, size_label

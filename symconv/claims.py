@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ParameterError, SymconvError, public
-from .prove.result import CheckResult, Counterexample, ProofResult
+from .result import CheckResult, Counterexample, ProofResult
 
 __all__ = ["MISTAKES", "Claim", "Mistake", "mistakes", "verify"]
 

@@ -25,7 +25,7 @@ from symconv.latex.examples import EXAMPLES, corr2d_19, output_size_formula, rot
 from symconv.latex.printer import to_zero_based
 from symconv.latex.reference import REFERENCES, corr2d, corr2d_entry, output_size, pool2d
 from symconv.latex.text import math, segments, to_md, to_tex, unknown_characters
-from symconv.prove.result import Step
+from symconv.result import Step
 from symconv.symbolic.tensor import entries
 from symconv.theorems import registry
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from ..prove.result import ProofResult, _plain
+from ..result import ProofResult, _plain
 
 __all__ = ["Finding", "Item", "VERDICTS", "KINDS"]
 

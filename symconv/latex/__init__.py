@@ -7,6 +7,7 @@
 True
 """
 
+from ..result import DISPLAY
 from .document import chapter, collect, result_latex, theorem_blocks, theorem_latex, theorem_section
 from .notation import Notation
 from .printer import SymconvLatexPrinter, latex
@@ -22,3 +23,6 @@ __all__ = [
     "theorem_latex",
     "theorem_section",
 ]
+
+DISPLAY["latex"] = result_latex  # ProofResult._repr_latex_ (notebooks)
+DISPLAY["theorem"] = theorem_latex  # Theorem._repr_latex_

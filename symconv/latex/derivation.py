@@ -18,7 +18,7 @@ from typing import Any
 import sympy
 
 from ..errors import ParameterError
-from ..prove.result import Step
+from ..result import Step
 from .notation import Notation
 from .printer import SymconvLatexPrinter
 from .text import Segment, segments, to_math
@@ -130,7 +130,7 @@ def derivation_lines(steps: Iterable[Step], notation: Notation | None = None) ->
     """One ``align`` line (or a few, for long sums) per step, with its justification.
 
     >>> import sympy
-    >>> from symconv.prove.result import Step
+    >>> from symconv.result import Step
     >>> a, k = sympy.symbols("a k_h", integer=True)
     >>> W = sympy.IndexedBase("W")
     >>> R = sympy.IndexedBase("rot180(W)")

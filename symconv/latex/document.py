@@ -28,7 +28,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..prove.exact import parts, symbol_prefix, symbolic_sides
-from ..prove.result import Counterexample, ProofResult
+from ..result import Counterexample, ProofResult
 from ..theorems.registry import DEFAULTS, Theorem, get, normalize_sizes, theorems
 from .blocks import Block, Display, Heading, Items, para, render
 from .derivation import derivation_lines, equation_lines

@@ -1,4 +1,5 @@
-"""Proof engines: exact identity at concrete sizes, counterexample search."""
+"""Proof engines: exact identity at concrete sizes, counterexample search, and the all-sizes level
+(the kernel's proofs of the formal statements, bridged to the operators)."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import dataclasses
 from typing import Any
 
 from ..errors import ParameterError, public
+from ..result import CheckResult, Counterexample, ProofResult
 from ..theorems.registry import get, normalize_sizes
 from .exact import ENGINES, prove_concrete
-from .result import CheckResult, Counterexample, ProofResult
+from .general import prove_general
 
-__all__ = ["CheckResult", "Counterexample", "ProofResult", "prove"]
+__all__ = ["CheckResult", "Counterexample", "ProofResult", "both_levels", "prove"]
 
 
 @public
@@ -39,38 +41,39 @@ def prove(name: str, *, general: bool = False, engine: str = "fast", **sizes: An
     thm = get(name)
     if engine not in ENGINES:
         raise ParameterError("engine", engine, "'fast' or 'sympy'")
-    if general and thm.general is not None:
-        return _general(thm)
-    if general:
-        return ProofResult(
-            name=thm.name,
-            verdict="unknown",
-            method="general (all sizes)",
-            scope="general",
-            hypotheses=thm.hypotheses,
-            expected=thm.expected,
-            statement=thm.statement,
-            section=thm.section,
-            detail="no all-sizes proof is registered for this theorem",
-        )
     if sizes:
         size_list = [normalize_sizes({**(thm.sizes[0] if thm.sizes else {}), **sizes})]
     else:
         size_list = [normalize_sizes(s) for s in thm.sizes]
-    if thm.prover is not None:
-        return thm.prover(thm, size_list)
-    return prove_concrete(thm, size_list, engine)
+    concrete = thm.prover(thm, size_list) if thm.prover is not None else prove_concrete(thm, size_list, engine)
+    if not general:
+        return concrete
+    return both_levels(thm, concrete)
 
 
-_GENERAL: dict[str, ProofResult] = {}
+def both_levels(thm: Any, concrete: ProofResult) -> ProofResult:
+    """The all-sizes result, reconciled with the concrete level: ``proved`` only when both agree.
+
+    The scope lists the all-sizes part (computed from the formal hypotheses) and, separately, the
+    concrete sizes at which the theorem was proved exactly."""
+    if not thm.general:
+        return dataclasses.replace(
+            concrete,
+            verdict="unknown" if concrete.verdict == "proved" else concrete.verdict,
+            level="general",
+            scope="none",
+            concrete_scope=list(concrete.scope) if isinstance(concrete.scope, list) else [],
+            detail=f"no all-sizes statement is registered; concrete level: {concrete.verdict} ({concrete.detail})",
+            checks={},
+        )
+    result = dataclasses.replace(prove_general(thm), checks={})
+    result.concrete_scope = [s for s in concrete.scope if "grid" not in s] if concrete.verdict == "proved" else []
+    if result.verdict == "proved" and concrete.verdict != "proved":
+        result.verdict = "unknown"
+        result.detail = f"the levels disagree: the concrete level says {concrete.verdict} ({concrete.detail})"
+    else:
+        result.detail += f"; concrete level: {concrete.verdict} ({concrete.detail})"
+    result.counterexample = concrete.counterexample
+    return result
 
 
-def _general(thm: Any) -> ProofResult:
-    """Run (once) the theorem's all-sizes derivation and fill in what the registry knows."""
-    if thm.name not in _GENERAL:
-        result = thm.general()
-        result.name, result.expected = thm.name, thm.expected
-        result.statement, result.section = thm.statement, thm.section
-        result.hypotheses = result.hypotheses or thm.hypotheses
-        _GENERAL[thm.name] = result
-    return dataclasses.replace(_GENERAL[thm.name], checks={})

@@ -37,7 +37,7 @@ from ..systems import SPARSE, SYMPY
 from ..theorems.registry import Theorem, size_label
 from . import orderings
 from .counterexample import evaluate, find_assignment, shrink
-from .result import Counterexample, ProofResult
+from ..result import Counterexample, ProofResult
 
 __all__ = ["ENGINES", "METHOD", "Decision", "clear_cache", "decide", "prove_at", "prove_concrete", "symbolic_sides"]
 

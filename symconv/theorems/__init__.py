@@ -1,5 +1,10 @@
-"""Registered theorems, one module per family of the notes."""
+"""Registered theorems, one module per family of the notes.
 
-from .registry import Theorem, get, normalize_sizes, register, theorem, theorems
+Importing this package registers every family (the registry is data that the
+prover, the CLI, the LaTeX chapter and the tests read).
+"""
 
-__all__ = ["Theorem", "get", "normalize_sizes", "register", "theorem", "theorems"]
+from . import arithmetic, channels, conv_corr, counting, gradients, pooling, shapes, wide  # noqa: F401
+from .registry import General, Theorem, general, get, normalize_sizes, proved, register, theorem, theorems
+
+__all__ = ["General", "Theorem", "general", "get", "normalize_sizes", "proved", "register", "theorem", "theorems"]

@@ -19,20 +19,26 @@ from typing import Any
 
 import numpy as np
 import sympy
-from sympy import Mod, ceiling, floor
+from sympy import floor
 
-from ..prove.general import Derivation, floor_equals, integer, nonneg, positive, same
-from ..prove.notation import Card
-from ..prove.result import CheckResult, ProofResult
+from ..result import CheckResult, ProofResult
 from ..spec import output_size
 from ..systems import System
 from .grid import register_on_grid
 from .registry import Theorem
 
+
+def positive(names):
+    return sympy.symbols(names, integer=True, positive=True)
+
+
+def nonneg(names):
+    return sympy.symbols(names, integer=True, nonnegative=True)
+
+
 n, k, s, d = positive("n k s d")
 i_in, i_t = positive("i i'")
 p, p_lo, p_hi, t = nonneg("p p_lo p_hi t")
-j = integer("j")
 
 
 def formula(size: Any, kernel: Any, stride: Any = 1, total_pad: Any = 0, dilation: Any = 1) -> Any:
@@ -129,7 +135,7 @@ def _register(
     section: str,
     statement: str,
     hypotheses: tuple[str, ...],
-    general: Callable[[], ProofResult],
+    general: Any,
     cases: Callable[[System], Iterator[Case]],
 ) -> None:
     register_on_grid(
@@ -137,7 +143,7 @@ def _register(
         section,
         statement,
         hypotheses,
-        general=general,
+        general=(),
         concrete=_symbolic_too(cases),
         checker=_checker(cases),
         grid="n ≤ 12, k ≤ 5, s ≤ 3, p ≤ 2, d ≤ 2",
@@ -148,26 +154,7 @@ def _register(
 # --- the window count ------------------------------------------------------------------------------
 
 
-def _window_count() -> ProofResult:
-    i = nonneg("i")
-    N, e = n + p_lo + p_hi, d * (k - 1) + 1
-    x = (N - e) / s
-    proof = Derivation(
-        "output_size_formula",
-        Card(i, sympy.Le(i * s + e, N)),
-        "window i starts at i s in the padded input (n + p_lo + p_hi cells) and spans d(k−1)+1 cells",
-        hypotheses=("s, d, k, n ≥ 1; p_lo, p_hi ≥ 0", "the kernel fits: d(k−1)+1 ≤ n + p_lo + p_hi"),
-    )
-    divided = same((x - i) * s, N - e - i * s) and s.is_positive
-    proof.lemma(Card(i, sympy.Le(i, x)), "divide by s > 0", bool(divided))
-    proof.lemma(Card(i, sympy.Le(i, floor(x))), "for an integer i: i ≤ x ⟺ i ≤ ⌊x⌋", bool(i.is_integer))
-    fits = {n: d * (k - 1) + 1 + t - p_lo - p_hi}  # the hypothesis as a slack t ≥ 0
-    m = floor(x)
-    counted = sympy.Sum(1, (i, 0, m)).doit() == m + 1 and bool(m.subs(fits).is_nonnegative)
-    proof.lemma(floor(x) + 1, "0, 1, …, m are m + 1 integers, and m = ⌊x⌋ ≥ 0 since the kernel fits", counted)
-    target = formula(n, k, s, p_lo + p_hi, d)
-    proof.equal(target, "expand e = d(k−1)+1")
-    return proof.finish(target)
+_window_count = None
 
 
 _register(
@@ -180,33 +167,8 @@ _register(
 )
 
 
-def _instance(
-    name: str,
-    start: Any,
-    target: Any,
-    why: str,
-    hypotheses: tuple[str, ...],
-    subs: dict | None = None,
-    lemma: tuple[str, Any, bool] | None = None,
-) -> Callable[[], ProofResult]:
-    """A corollary of output_size_formula: substitute the hypotheses, simplify (and a floor lemma)."""
-
-    def general() -> ProofResult:
-        from ..prove import prove
-
-        proof = Derivation(name, start, "the window count (output_size_formula)", hypotheses=hypotheses)
-        base_ok = prove("output_size_formula", general=True).verdict == "proved"
-        proof.steps[0].cites = "output_size_formula"
-        proof.steps[0].checked = base_ok
-        if subs:
-            proof.by(lambda e: e.subs(subs), start.subs(subs), why)
-        if lemma is not None:
-            text, expr, ok = lemma
-            proof.lemma(expr, text, ok)
-        proof.equal(target, "simplify")
-        return proof.finish(target)
-
-    return general
+def _instance(*_args: Any, **_kw: Any) -> None:
+    return None
 
 
 # --- the notes' forms -----------------------------------------------------------------------------
@@ -294,7 +256,6 @@ _register(
         "n = s q, p_h = k − 1",
         ("total padding p_h = k − 1", "n = s·q"),
         {p_h: k - 1},
-        ("⌊q + (s−1)/s⌋ = q since 0 ≤ (s−1)/s < 1", floor((s * q + s - 1) / s), floor_equals((s * q + s - 1) / s, q)),
     ),
     _conv_cases(
         lambda g: g["d"] == 1 and 2 * g["p"] == g["k"] - 1 and g["n"] % g["s"] == 0, lambda g: g["n"] // g["s"]
@@ -512,25 +473,7 @@ _dv(
 # --- the transposed convolution recovers the input's shape ----------------------------------------
 
 
-def _grad_input_shape() -> ProofResult:
-    P = p_lo + p_hi
-    y = n + P - d * (k - 1) - 1  # ≥ 0: the kernel fits
-    m = formula(n, k, s, P, d)  # δ's size
-    extra = Mod(y, s)  # output_padding
-    size = s * (m - 1) + 1 + extra + d * (k - 1) - P
-    proof = Derivation(
-        "grad_input_shape",
-        size,
-        "δ (m cells) dilated by s, a = (n + P − d(k−1) − 1) mod s cells appended, fully correlated with "
-        "a kernel spanning d(k−1)+1 cells, the padding P cropped",
-        hypotheses=("the kernel fits: d(k−1)+1 ≤ n + P", "output_padding a = (n + P − d(k−1) − 1) mod s"),
-    )
-    stepped = s * floor(y / s) + extra + d * (k - 1) + 1 - P
-    proof.equal(stepped, "m − 1 = ⌊(n + P − d(k−1) − 1)/s⌋ (output_size_formula)")
-    division = s * floor(y / s) + (y - s * floor(y / s)) + d * (k - 1) + 1 - P
-    proof.by(lambda e: e.replace(lambda x: isinstance(x, Mod), lambda x: x.rewrite(floor)), division, "a = y − s⌊y/s⌋")
-    proof.equal(n, "s⌊y/s⌋ + (y mod s) = y: the division algorithm")
-    return proof.finish(n)
+_grad_input_shape = None
 
 
 def _grad_input_shape_cases(system: System) -> Iterator[Case]:
@@ -562,42 +505,7 @@ _register(
 # --- PyTorch's ceil_mode ----------------------------------------------------------------------------
 
 
-def _ceil_count() -> ProofResult:
-    i = nonneg("i")
-    e = d * (k - 1) + 1
-    N = n + 2 * p
-    x = (N - e) / s
-    c = ceiling(x)
-    fits = sympy.Or(sympy.Eq(i, 0), sympy.Lt((i - 1) * s + e, N))
-    starts = sympy.Lt(i * s, n + p)
-    proof = Derivation(
-        "pool_ceil_mode_size",
-        Card(i, sympy.And(fits, starts)),
-        "ceil mode: windows continue while the previous one has not reached the end of the padded input, "
-        "and no window starts in the right padding",
-        hypotheses=("0 ≤ p ≤ k // 2", "d(k−1)+1 ≤ n + 2p + s − 1 (one window)", "s, d, k, n ≥ 1"),
-    )
-    proof.lemma(
-        Card(i, sympy.And(sympy.Le(i, c), starts)),
-        "for an integer i: i = 0 or (i−1) s < N − e ⟺ i ≤ ⌈(N − e)/s⌉ (and ⌈(N − e)/s⌉ ≥ 0 as N − e > −s)",
-        bool(i.is_integer and s.is_positive),
-    )
-    # (c−1)s < N − e ≤ n + p: every candidate but the last starts inside the input or left padding.
-    # With slack variables k = 1 + u, p = 1 + u − v (so p ≤ k), d = 1 + w: (n + p) − (N − e) = w u + v ≥ 0.
-    u, v, w = nonneg("u v w")
-    margin = sympy.expand((n + p - (N - e)).subs({d: 1 + w}).subs({p: 1 + u - v}).subs({k: 1 + u}))
-    proof.lemma(
-        sympy.Add(c, 1) - sympy.Piecewise((1, sympy.Ge(c * s, n + p)), (0, True)),
-        "candidates 0 … c, c = ⌈(N − e)/s⌉; all but c start before n + p since (c − 1)s < N − e ≤ n + p",
-        bool(margin.is_nonnegative),
-    )
-    target = (
-        ceiling((n + 2 * p - d * (k - 1) - 1) / s)
-        + 1
-        - sympy.Piecewise((1, sympy.Ge(ceiling((n + 2 * p - d * (k - 1) - 1) / s) * s, n + p)), (0, True))
-    )
-    proof.equal(target, "expand N = n + 2p and e = d(k − 1) + 1")
-    return proof.finish(target)
+_ceil_count = None
 
 
 def _ceil_cases(system: System) -> Iterator[Case]:
@@ -658,7 +566,7 @@ def verify_output_size(candidate: Any, *, ceil_mode: bool = False, limit: int = 
     >>> r.verdict, r.counterexample.sizes, r.counterexample.lhs, r.counterexample.rhs
     ('refuted', {'n': 1, 'k': 2, 's': 2, 'p': 0, 'd': 1}, 1, 0)
     """
-    from ..prove.result import Counterexample
+    from ..result import Counterexample
     from ..symbolic.window import axis_windows
 
     fn = _candidate(candidate)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import sympy
-from sympy import Sum
+from sympy import IndexedBase
 
-from ..prove.general import Derivation, define, integer, positive
-from .registry import general_proof, theorem
+from ..formal import Axis, axes_env, conv, corr, indices, rot180
+from ..kernel import Proof, Statement, Thm
+from .registry import General, general, theorem
 
 
 @theorem(
@@ -35,29 +36,34 @@ def conv_eq_corr_rot180(B, X, W, *, n, s, p, d, **_):
     return conv(X, W, s, p, d), corr(X, B.rot180(W), s, p, d)
 
 
-@general_proof("conv_eq_corr_rot180")
-def _conv_eq_corr_rot180_general():
-    """Any sizes, stride s, dilation d, on the padded input X̃; 1-based like the notes."""
-    i, j, a, b = integer("i j a b")
-    kh, kw, s, d = positive("k_h k_w s d")
-    X, W, R = sympy.IndexedBase(r"\tilde{X}"), sympy.IndexedBase("W"), sympy.IndexedBase("R")
-    taps = ((a, 1, kh), (b, 1, kw))
-    row, col = (i - 1) * s + 1, (j - 1) * s + 1  # the window's first cell
-    corr = Sum(R[a, b] * X[row + (a - 1) * d, col + (b - 1) * d], *taps)
-    conv = Sum(W[a, b] * X[row + (kh - a) * d, col + (kw - b) * d], *taps)
-    rotated = Sum(W[kh - a + 1, kw - b + 1] * X[row + (a - 1) * d, col + (b - 1) * d], *taps)
-    proof = Derivation(
-        "conv_eq_corr_rot180",
-        corr,
-        "[rot180(W) * X̃]_{i,j}: correlation, window from ((i−1)s+1, (j−1)s+1), taps d apart; R = rot180(W)",
-        hypotheses=("s ≥ 1, d ≥ 1, k_h, k_w ≥ 1", "X̃ is the padded input (any padding, the same on both sides)"),
+# --- all sizes: any stride, padding per side and dilation, 2-D, 1-based like the notes ------------------
+
+H, V = Axis.named("h"), Axis.named("w")
+i, j, a, b = indices("i j a b")
+X, W = IndexedBase("X"), IndexedBase("W")
+
+
+def _rot180_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .reindex(a, H.k - a + 1, why="a ↦ k_h − a + 1: the kernel runs backwards through the window")
+        .reindex(b, V.k - b + 1, why="b ↦ k_w − b + 1")
+        .qed()
     )
-    proof.by(define(R, lambda u, v: W[kh - u + 1, kw - v + 1]), rotated, "rot180: R_{a,b} = W_{k_h−a+1, k_w−b+1}")
-    proof.by(
-        lambda e: e.change_index(a, kh - a + 1),
-        Sum(W[a, kw - b + 1] * X[row + (kh - a) * d, col + (b - 1) * d], *taps),
-        "reindex a ↦ k_h − a + 1",
-    )
-    proof.by(lambda e: e.change_index(b, kw - b + 1), conv, "reindex b ↦ k_w − b + 1")
-    proof.equal(conv, "[W ⊗ X̃]_{i,j}: convolution, the kernel runs backwards from the window's last cell")
-    return proof.finish(conv)
+
+
+general(
+    "conv_eq_corr_rot180",
+    General(
+        Statement(
+            "conv_eq_corr_rot180",
+            conv(X, W, (H, V), (i, j), (a, b)),
+            corr(X, rot180(W, (H, V)), (H, V), (i, j), (a, b)),
+            (H.fits(), V.fits(), sympy.Le(1, i), sympy.Le(i, H.m), sympy.Le(1, j), sympy.Le(j, V.m)),
+        ),
+        _rot180_proof,
+        entry=((i, 1, H.m), (j, 1, V.m)),
+        sizes=axes_env(H, V),
+        arrays={"X": X, "W": W},
+    ),
+)

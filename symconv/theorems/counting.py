@@ -10,21 +10,15 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
-from typing import Any
 
 import numpy as np
 import sympy
-from sympy import Rational, Sum
 
-from ..prove.general import Derivation, integer, positive
-from ..prove.result import CheckResult, ProofResult
+from ..result import CheckResult, ProofResult
 from ..symbolic.tensor import entries, symbols
 from ..systems import System
 from .grid import register_on_grid
 from .registry import Theorem
-
-c_i, c_o, k_h, k_w, m_h, m_w = positive("c_i c_o k_h k_w m_h m_w")
-p_, d_, a_, b_, i_, j_ = integer("p d a b i j")
 
 
 def _register(name, section, statement, hypotheses, general, concrete, checker) -> None:
@@ -33,7 +27,7 @@ def _register(name, section, statement, hypotheses, general, concrete, checker) 
         section,
         statement,
         hypotheses,
-        general=general,
+        general=(),
         concrete=concrete,
         checker=checker,
         grid="small layers",
@@ -63,17 +57,7 @@ def _grid_check(value: Callable[[System, tuple], int], formula: Callable[[tuple]
 # --- parameters ------------------------------------------------------------------------------------
 
 
-def _params_general() -> ProofResult:
-    kernel = Sum(1, (p_, 1, c_o), (d_, 1, c_i), (a_, 1, k_h), (b_, 1, k_w))
-    proof = Derivation(
-        "param_count",
-        kernel + Sum(1, (p_, 1, c_o)),
-        "one weight per (p, d, a, b), one bias per output channel p (PyTorch)",
-        hypotheses=("W: c_o × c_i × k_h × k_w; b: c_o (torch.nn.Conv2d, groups = 1)",),
-    )
-    target = c_o * c_i * k_h * k_w + c_o
-    proof.by(lambda e: e.doit(), target, "count")
-    return proof.finish(target)
+_params_general = None
 
 
 def _params_concrete() -> tuple[int, str]:
@@ -116,19 +100,7 @@ _register(
 )
 
 
-def _params_notes_general() -> ProofResult:
-    proof = Derivation(
-        "param_count_notes",
-        Sum(1, (p_, 1, c_o), (d_, 1, c_i), (a_, 1, k_h), (b_, 1, k_w)) + Sum(1, (p_, 1, c_o), (d_, 1, c_i)),
-        "the notes' layer: one weight per (p, d, a, b) and one bias B_{p,d} per kernel",
-        hypotheses=("H_p = Σ_d (X_d * W_{p,d} + B_{p,d}) (notes 6.3.1)",),
-    )
-    target = c_o * c_i * (k_h * k_w + 1)
-    proof.by(lambda e: e.doit(), c_o * c_i * k_h * k_w + c_o * c_i, "count")
-    proof.equal(target, "factor")
-    torch_count = c_o * c_i * k_h * k_w + c_o
-    proof.equal(torch_count + c_o * (c_i - 1), "= PyTorch's count + c_o(c_i − 1): only Σ_d B_{p,d} matters")
-    return proof.finish(torch_count + c_o * (c_i - 1))
+_params_notes_general = None
 
 
 def _params_notes_concrete() -> tuple[int, str]:
@@ -164,16 +136,7 @@ _register(
 # --- multiply-adds ---------------------------------------------------------------------------------
 
 
-def _flops_general() -> ProofResult:
-    proof = Derivation(
-        "flop_count",
-        Sum(1, (p_, 1, c_o), (i_, 1, m_h), (j_, 1, m_w), (d_, 1, c_i), (a_, 1, k_h), (b_, 1, k_w)),
-        "one multiply-add per output (p, i, j) and per tap (d, a, b)",
-        hypotheses=("output c_o × m_h × m_w", "every tap inside the input (no padding)"),
-    )
-    target = c_o * c_i * k_h * k_w * m_h * m_w
-    proof.by(lambda e: e.doit(), target, "count")
-    return proof.finish(target)
+_flops_general = None
 
 
 def _flops_concrete() -> tuple[int, str]:
@@ -211,30 +174,7 @@ _register(
 )
 
 
-def _flops_figures() -> ProofResult:
-    per_layer = (c_o * c_i * k_h * k_w * m_h * m_w).subs({c_o: 100, c_i: 100, k_h: 5, k_w: 5, m_h: 64, m_w: 64})
-    proof = Derivation(
-        "flop_count_notes_figures",
-        per_layer,
-        "c_i = c_o = 100, k_h = k_w = 5, m_h = m_w = 64 (notes 6.2.4)",
-        hypotheses=("10 layers, 10^6 samples", "CPU 0.15·10^12, GPU 12·10^12 multiply-adds per second"),
-    )
-    proof.equal(sympy.Integer(1024) * 10**6, "= 1.024·10^9 ≈ 1 GFLOP")
-    total = 10 * 10**6 * sympy.Integer(1024) * 10**6
-    proof.by(lambda e: 10 * 10**6 * e, total, "× 10 layers × 10^6 samples = 1.024·10^16 ≈ 10 PFLOP")
-    cpu_hours = Rational(10**16, 15 * 10**10) / 3600
-    proof.by(
-        lambda e: Rational(10**16, 15 * 10**10) / 3600,
-        cpu_hours,
-        "taking 10 PFLOP: at 0.15·10^12 /s, 10^16/(0.15·10^12)/3600 ≈ 18.5 h",
-    )
-    gpu_minutes = Rational(10**16, 12 * 10**12) / 60
-    proof.by(
-        lambda e: Rational(10**16, 12 * 10**12) / 60,
-        gpu_minutes,
-        "at 12·10^12 /s, 10^16/(12·10^12)/60 ≈ 13.9 min (the notes: 14 min)",
-    )
-    return proof.finish(gpu_minutes, method="exact arithmetic")
+_flops_figures = None
 
 
 def _figures_concrete() -> tuple[int, str]:
@@ -277,29 +217,7 @@ _register(
 MAX_LAYERS = 4
 
 
-def _receptive_general() -> ProofResult:
-    ks = sympy.symbols(f"k_1:{MAX_LAYERS + 1}", integer=True, positive=True)
-    ss = sympy.symbols(f"s_1:{MAX_LAYERS + 1}", integer=True, positive=True)
-
-    def closed(L: int) -> Any:
-        return 1 + sum((ks[l] - 1) * sympy.Mul(*ss[:l]) for l in range(L))
-
-    def unrolled(L: int) -> Any:
-        last = sympy.Integer(0)  # the top output, index 0
-        for l in reversed(range(L)):  # output u of layer l+1 reads inputs u s + 0 … u s + k − 1
-            last = ss[l] * last + ks[l] - 1
-        return last + 1
-
-    proof = Derivation(
-        "receptive_field",
-        sympy.Tuple(*(unrolled(L) for L in range(1, MAX_LAYERS + 1))),
-        "output 0 of layer l reads cells 0 … s_l·u + k_l − 1 of layer l − 1 (u: the last cell read above); "
-        f"for 1 … {MAX_LAYERS} layers",
-        hypotheses=(f"1 ≤ L ≤ {MAX_LAYERS} layers, any k_l, s_l ≥ 1", "s_l ≤ k_l: no gaps, so the extent is the count"),
-    )
-    target = sympy.Tuple(*(closed(L) for L in range(1, MAX_LAYERS + 1)))
-    proof.equal(target, "r = 1 + Σ_l (k_l − 1) Π_{j<l} s_j")
-    return proof.finish(target)
+_receptive_general = None
 
 
 def _stacks() -> Iterator[tuple[tuple[int, int], ...]]:

@@ -8,17 +8,11 @@ operators.  ``ℓ = Σ δ ⊙ H`` for a symbolic upstream gradient ``δ``.
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
-import sympy
-from sympy import KroneckerDelta as KD
-from sympy import Piecewise, Sum
-
-from ..prove.general import Derivation, integer, nonneg, positive
 from ..spec import conv_window
 from ..systems import System
-from .registry import general_proof, theorem
+from .registry import theorem
 
 
 def conv_out(sizes: dict[str, Any]) -> tuple[int, ...]:
@@ -205,91 +199,3 @@ def delta_recursion(B, H, W, delta, *, c_i, c_o, **_):
     return lhs, B.mul(B.act_prime(H), B.stack(back))
 
 
-# --- all sizes (stride 1, any padding: X̃ is the padded input) -----------------------------------
-
-
-def _layer():
-    """ℓ = Σ_{i,j} δ_{i,j} [X̃ * W]_{i,j}, stride 1, 1-based like the notes (X̃: the padded input)."""
-    i, j, a, b = integer("i j a b")
-    c, e = positive("c e")
-    kh, kw, mh, mw = positive("k_h k_w m_h m_w")
-    X, W, D = sympy.IndexedBase(r"\tilde{X}"), sympy.IndexedBase("W"), sympy.IndexedBase(r"\delta")
-    taps, outs = ((a, 1, kh), (b, 1, kw)), ((i, 1, mh), (j, 1, mw))
-    ell = Sum(D[i, j] * Sum(W[a, b] * X[i + a - 1, j + b - 1], *taps), *outs)
-    return SimpleNamespace(**locals())
-
-
-@general_proof("grad_weight_eq_corr")
-def _grad_weight_general():
-    v = _layer()
-    i, j, a, b, c, e, kh, kw, X, W, D = v.i, v.j, v.a, v.b, v.c, v.e, v.kh, v.kw, v.X, v.W, v.D
-    t, t2 = nonneg("t t'")
-    proof = Derivation(
-        "grad_weight_eq_corr",
-        sympy.Derivative(v.ell, W[c, e]),
-        "ℓ = Σ_{i,j} δ_{i,j} [X̃ * W]_{i,j}, stride 1, X̃ the padded input (m_h × m_w outputs)",
-        hypotheses=("stride 1, any padding (X̃ is the padded input)", "1 ≤ c ≤ k_h, 1 ≤ e ≤ k_w"),
-    )
-    kron = Sum(D[i, j] * Sum(KD(a, c) * KD(b, e) * X[i + a - 1, j + b - 1], *v.taps), *v.outs)
-    proof.by(lambda x: x.doit(), kron, "differentiate: ∂W_{a,b}/∂W_{c,e} = δ_{a,c} δ_{b,e}")
-    cond = (c >= 1) & (c <= kh) & (e >= 1) & (e <= kw)
-    piece = Sum(Piecewise((D[i, j] * X[i + c - 1, j + e - 1], cond), (0, True)), *v.outs)
-    proof.by(lambda x: x.doit(), piece, "collapse the Kronecker sums over a, b")
-    result = Sum(X[i + c - 1, j + e - 1] * D[i, j], *v.outs)
-    proof.discharge({kh: c + t, kw: e + t2}, result, "the tap (c, e) lies in the kernel: 1 ≤ c ≤ k_h, 1 ≤ e ≤ k_w")
-    proof.equal(result, "[X̃ * δ]_{c,e}: the padded input correlated with δ")
-    return proof.finish(result)
-
-
-_CITED = ("full_conv_comm", "conv_eq_corr_rot180", "full_corr_rot180_comm")
-
-
-@general_proof("grad_input_eq_full_conv")
-def _grad_input_general():
-    from ..prove import prove
-    from ..prove.notation import Entry, FullConv, FullCorr, Rot180
-
-    v = _layer()
-    i, j, a, b, mh, mw, X, W, D, taps, outs, ell = (
-        v.i,
-        v.j,
-        v.a,
-        v.b,
-        v.mh,
-        v.mw,
-        v.X,
-        v.W,
-        v.D,
-        v.taps,
-        v.outs,
-        v.ell,
-    )
-    u, w = integer("u w")
-    proof = Derivation(
-        "grad_input_eq_full_conv",
-        sympy.Derivative(ell, X[u, w]),
-        "ℓ = Σ_{i,j} δ_{i,j} [X̃ * W]_{i,j}, stride 1, X̃ the padded input",
-        hypotheses=(
-            "stride 1, any padding: ∂ℓ/∂X is the interior of ∂ℓ/∂X̃ (padding cells are constants)",
-            "1 ≤ u ≤ m_h + k_h − 1, 1 ≤ w ≤ m_w + k_w − 1",
-        ),
-    )
-    kron = Sum(D[i, j] * Sum(W[a, b] * KD(i + a - 1, u) * KD(j + b - 1, w), *taps), *outs)
-    proof.by(lambda x: x.doit(), kron, "differentiate: ∂X̃_{i+a−1,j+b−1}/∂X̃_{u,w} = δ_{i+a−1,u} δ_{j+b−1,w}")
-    swapped = Sum(W[a, b] * Sum(D[i, j] * KD(i, u - a + 1) * KD(j, w - b + 1), *outs), *taps)
-    proof.exchange(swapped, "exchange the finite sums: a sum over the kernel of δ zero-extended")
-    inside = Piecewise(
-        (D[u - a + 1, w - b + 1], (u - a + 1 >= 1) & (u - a + 1 <= mh) & (w - b + 1 >= 1) & (w - b + 1 <= mw)),
-        (0, True),
-    )
-    full = Sum(W[a, b] * inside, *taps)
-    proof.by(lambda x: x.doit(), full, "[W ⊗~ δ]_{u,w} = Σ_{a,b} W_{a,b} δ_{u−a+1, w−b+1}, δ zero outside its support")
-    sym_d, sym_w = sympy.symbols(r"\delta W")
-    ok = {name: prove(name, general=True).verdict == "proved" for name in _CITED}
-    at = lambda e: Entry(e, u, w)  # noqa: E731
-    proof.cite(at(FullConv(sym_d, sym_w)), "full_conv_comm", "δ ⊗~ W = W ⊗~ δ", ok["full_conv_comm"])
-    proof.cite(at(FullCorr(Rot180(sym_w), sym_d)), "conv_eq_corr_rot180", "= rot180(W) *~ δ", ok["conv_eq_corr_rot180"])
-    proof.cite(
-        at(FullCorr(Rot180(sym_d), sym_w)), "full_corr_rot180_comm", "= rot180(δ) *~ W", ok["full_corr_rot180_comm"]
-    )
-    return proof.finish(at(FullCorr(Rot180(sym_d), sym_w)))

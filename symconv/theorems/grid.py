@@ -1,8 +1,9 @@
 """Theorems whose concrete level is an exhaustive check over a grid (shapes, counts).
 
-Their all-sizes proof is a :class:`~symconv.prove.general.Derivation`; the
-concrete level runs the symbolic operators over a grid of sizes, and the
-numeric systems are checked over the same grid by ``checker``.
+Their all-sizes parts (:class:`~symconv.theorems.registry.General`) are value
+statements proved by the kernel; the concrete level runs the symbolic
+operators over a grid of sizes, and the numeric systems are checked over the
+same grid by ``checker``.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from ..prove.result import CheckResult, ProofResult
-from .registry import Theorem, register
+from ..result import CheckResult, ProofResult
+from .registry import General, Theorem, register
 
 __all__ = ["register_on_grid"]
 
@@ -23,7 +24,7 @@ def register_on_grid(
     statement: str,
     hypotheses: tuple[str, ...],
     *,
-    general: Callable[[], ProofResult] | None,
+    general: tuple[General, ...] = (),
     concrete: Callable[[], tuple[int, str]],
     checker: Callable[[Theorem, ProofResult, Any], CheckResult],
     grid: str,

@@ -181,7 +181,7 @@ def _prove_ties(thm, _sizes):
     import numpy as np
     import sympy
 
-    from ..prove.result import ProofResult
+    from ..result import ProofResult
     from ..symbolic.grad import pool2d_vjp, route, sympy_max_tie_mass
     from ..symbolic.tensor import Array, entries, symbols
     from .registry import normalize_sizes, size_label
@@ -238,7 +238,7 @@ def _prove_ties(thm, _sizes):
 def _check_ties(thm, result, system):
     import numpy as np
 
-    from ..prove.result import CheckResult
+    from ..result import CheckResult
     from ..symbolic.grad import pool2d_vjp as exact_vjp
     from .registry import normalize_sizes, size_label
 

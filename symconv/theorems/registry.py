@@ -5,6 +5,11 @@ as a function of a *system* ``B`` (SymPy, NumPy or PyTorch, see
 :mod:`symconv.systems`) and of its input arrays.  The same function is
 proved exactly with SymPy symbols and evaluated numerically in NumPy and
 torch; the CLI, the proof scripts and the tests iterate over this registry.
+
+A theorem may also carry all-sizes parts (:class:`General`): a formal
+statement over symbolic sizes (:mod:`symconv.formal`), its proof through the
+kernel (:mod:`symconv.kernel`), and how the bridge instantiates the statement
+at concrete sizes to compare it with ``sides``.
 """
 
 from __future__ import annotations
@@ -15,16 +20,51 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import ParameterError, UnknownTheoremError
+from ..kernel import KernelError, Statement, Thm
+from ..result import DISPLAY
+from ..sizes import DEFAULTS, SIZE_NAMES, normalize_sizes, size_label
 
-__all__ = ["SIZE_NAMES", "Theorem", "get", "normalize_sizes", "register", "theorem", "theorems"]
+__all__ = [
+    "DEFAULTS",
+    "SIZE_NAMES",
+    "General",
+    "Theorem",
+    "general",
+    "get",
+    "normalize_sizes",
+    "proved",
+    "register",
+    "size_label",
+    "theorem",
+    "theorems",
+]
 
-#: Size keywords, named as in the notes.  Spatial ones (``n``, ``k``) are an
-#: int (square), a pair ``(h, w)`` or a 1-tuple (1-D).
-SPATIAL = ("n", "k")
-SCALAR = ("c_i", "c_o", "groups")
-HYPER = ("s", "p", "d", "ceil", "cip")
-SIZE_NAMES = SPATIAL + SCALAR + HYPER
-DEFAULTS = {"s": 1, "p": 0, "d": 1}
+
+@dataclass(frozen=True)
+class General:
+    """An all-sizes part of a theorem: a formal statement and its proof through the kernel.
+
+    ``proof(statement) -> Thm`` may use kernel rules only (and :func:`proved` theorems as instances).
+    The bridge ties the statement to the registered ``sides``:
+
+    * an *entry* statement (``entry`` gives its free indices ``(var, lo, hi)``, 1-based) is evaluated at
+      every entry of ``sides`` (the ``part``-th form when a side is a list) at each bridge size:
+      ``sizes(registry sizes) -> {formal symbol: int}`` (``None`` where the statement does not apply),
+      ``arrays`` maps the theorem's input names to the statement's tensors;
+    * a *value* statement (``entry == ()``) is evaluated at each point of ``grid`` (formal symbols to
+      ints) where its hypotheses hold, against ``value(point)``, computed from the operators.
+    """
+
+    statement: Statement
+    proof: Callable[[Statement], Thm]
+    label: str = ""
+    entry: tuple[tuple[Any, Any, Any], ...] = ()
+    sizes: Callable[[dict[str, Any]], dict[Any, int] | None] | None = None
+    arrays: dict[str, Any] = field(default_factory=dict)
+    part: int = 0
+    bridge_sizes: tuple[dict[str, Any], ...] = ()
+    grid: Callable[[], Iterable[dict[Any, int]]] | None = None
+    value: Callable[[dict[Any, int]], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -57,7 +97,7 @@ class Theorem:
     distinct: tuple[str, ...] = ()  # inputs given distinct values in numeric checks (no-tie hypotheses)
     realize: Callable[[Any], Any] | None = None  # makes symbolic sides numeric (e.g. f -> tanh)
     int_scale: dict[str, int] = field(default_factory=dict)  # integer check inputs scaled so divisions are exact
-    general: Callable[[], Any] | None = None  # the all-sizes proof: () -> ProofResult with steps
+    general: tuple[General, ...] = ()  # all-sizes parts: formal statements proved by the kernel
     latex: str = ""  # the statement in LaTeX (notes' notation); printed by symconv.latex
 
     @property
@@ -80,10 +120,9 @@ class Theorem:
     def _repr_pretty_(self, p: Any, cycle: bool) -> None:  # IPython
         p.text(f"{self.name} [{self.section}]: {self.statement}")
 
-    def _repr_latex_(self) -> str:  # Jupyter
-        from ..latex import theorem_latex
-
-        return theorem_latex(self)
+    def _repr_latex_(self) -> str | None:  # Jupyter: symconv.latex installs the renderer
+        render = DISPLAY.get("theorem")
+        return render(self) if render else None
 
 
 _REGISTRY: dict[str, Theorem] = {}
@@ -141,18 +180,43 @@ def theorem(
     return deco
 
 
-def general_proof(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]:
-    """Attach the decorated all-sizes proof ``() -> ProofResult`` to a registered theorem."""
-
-    def deco(fn: Callable[[], Any]) -> Callable[[], Any]:
-        _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], general=fn)
-        return fn
-
-    return deco
+def general(name: str, *parts: General) -> None:
+    """Attach all-sizes parts to a registered theorem."""
+    _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], general=tuple(parts))
 
 
-def _load() -> None:
-    from . import arithmetic, channels, conv_corr, counting, gradients, pooling, shapes, wide  # noqa: F401
+_THMS: dict[tuple[str, int], Thm | KernelError] = {}
+_RUNNING: set[tuple[str, int]] = set()
+
+
+def proved(name: str, part: int = 0) -> Thm:
+    """The kernel theorem of a registered all-sizes part (proved once, then remembered); raises
+    :class:`~symconv.kernel.KernelError` when its proof does not go through."""
+    key = (name, part)
+    if key not in _THMS:
+        parts = get(name).general
+        if not 0 <= part < len(parts):
+            raise KernelError(f"{name} has no all-sizes part {part}")
+        if key in _RUNNING:
+            raise KernelError(f"{name} is used in its own proof")
+        _RUNNING.add(key)
+        try:
+            spec = parts[part]
+            thm = spec.proof(spec.statement)
+            if not isinstance(thm, Thm):
+                raise KernelError(f"{name}: the proof returned {type(thm).__name__}, not a Thm")
+            st = spec.statement
+            if (thm.lhs, thm.rhs, thm.hyps) != (st.lhs, st.rhs, st.hyps):
+                raise KernelError(f"{name}: the proof proves another statement ({thm.name})")
+            _THMS[key] = thm
+        except KernelError as err:
+            _THMS[key] = err
+        finally:
+            _RUNNING.discard(key)
+    found = _THMS[key]
+    if isinstance(found, KernelError):
+        raise found
+    return found
 
 
 def theorems() -> list[Theorem]:
@@ -162,7 +226,6 @@ def theorems() -> list[Theorem]:
     >>> "conv_eq_corr_rot180" in names and "full_corr_comm" in names
     True
     """
-    _load()
     return sorted(_REGISTRY.values(), key=lambda t: _section_key(t.section))
 
 
@@ -176,7 +239,6 @@ def get(name: str) -> Theorem:
     >>> get("full_conv_comm").section
     '6.2.2'
     """
-    _load()
     if isinstance(name, Theorem):
         return name
     try:
@@ -186,54 +248,3 @@ def get(name: str) -> Theorem:
         raise UnknownTheoremError("name", name, f"a registered theorem: {known}") from None
 
 
-def normalize_sizes(raw: dict[str, Any]) -> dict[str, Any]:
-    """Validate size keywords; spatial sizes become tuples, defaults filled in.
-
-    >>> normalize_sizes({"n": 4, "k": (2, 3)})
-    {'s': 1, 'p': 0, 'd': 1, 'n': (4, 4), 'k': (2, 3)}
-    >>> normalize_sizes({"n": (5,), "k": 2})
-    {'s': 1, 'p': 0, 'd': 1, 'n': (5,), 'k': (2,)}
-    """
-    out: dict[str, Any] = dict(DEFAULTS)
-    for key, value in raw.items():
-        if key not in SIZE_NAMES:
-            raise ParameterError(key, value, f"a size keyword, one of {', '.join(SIZE_NAMES)}")
-        out[key] = _freeze(value)
-    dims = len(out["n"]) if isinstance(out.get("n"), tuple) else 2
-    for key in SPATIAL:
-        if key in out:
-            value = out[key]
-            if isinstance(value, tuple):
-                if not value or any(isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
-                    raise ParameterError(key, value, "a positive int or a tuple of positive ints")
-            elif isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ParameterError(key, value, "a positive int or a tuple of positive ints")
-            else:
-                out[key] = (value,) * dims
-    for key in SCALAR:
-        if key in out and (isinstance(out[key], bool) or not isinstance(out[key], int) or out[key] < 1):
-            raise ParameterError(key, out[key], "a positive int")
-    return out
-
-
-def _freeze(value: Any) -> Any:
-    if isinstance(value, list):
-        value = tuple(value)
-    if isinstance(value, tuple):
-        return tuple(_freeze(v) for v in value)
-    return value
-
-
-def size_label(sizes: dict[str, Any]) -> str:
-    """Compact text for a size dict: ``n=4x4,k=2x2,s=2``."""
-    parts = []
-    for key in SIZE_NAMES:
-        if key not in sizes or (key in DEFAULTS and sizes[key] == DEFAULTS[key]):
-            continue
-        value = sizes[key]
-        if isinstance(value, tuple) and all(isinstance(v, int) for v in value):
-            text = "x".join(map(str, value))
-        else:
-            text = str(value).replace(" ", "")
-        parts.append(f"{key}={text}")
-    return ",".join(parts)

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import SymconvError
-from ..prove.result import CheckResult, ProofResult
+from ..result import CheckResult, ProofResult
 from ..spec import output_size
 from ..systems import SYMPY, System
 from .grid import register_on_grid

@@ -1,15 +1,19 @@
-"""Results of proofs and checks."""
+"""Results of proofs and checks: what the prover, the checker and the CLI report."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..theorems.registry import size_label
+from .kernel import Step
+from .sizes import size_label
 
 __all__ = ["VERDICTS", "CheckResult", "Counterexample", "ProofResult", "Step"]
 
 VERDICTS = ("proved", "refuted", "unknown")
+
+#: Renderers for notebook display, installed by the layers above (``symconv.latex`` adds "latex").
+DISPLAY: dict[str, Any] = {}
 
 
 def _plain(value: Any) -> Any:
@@ -29,24 +33,6 @@ def _plain(value: Any) -> Any:
     except (TypeError, ValueError):
         pass
     return str(value)
-
-
-@dataclass
-class Step:
-    """One step of a derivation: the expression reached and why it follows.
-
-    ``expr`` is a SymPy object (usually an ``Eq`` or an expression equal to the
-    previous step's); ``checked`` says whether SymPy verified the step.  A
-    derivation with an unchecked step is never ``proved``.
-    """
-
-    expr: Any
-    why: str
-    checked: bool = True
-    cites: str = ""  # the theorem whose all-sizes proof justifies the step, if any
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"expr": str(self.expr), "why": self.why, "checked": self.checked, "cites": self.cites}
 
 
 @dataclass
@@ -99,14 +85,17 @@ class ProofResult:
     """The outcome of proving one theorem.
 
     ``verdict`` is ``"proved"`` only when every size in ``scope`` was proved
-    exactly (or ``scope == "general"`` for an all-sizes proof);
+    exactly (``level == "concrete"``: ``scope`` lists the sizes) or when the
+    kernel proved the formal statement (``level == "general"``: ``scope`` is
+    computed from its formal hypotheses, e.g. ``"all sizes with s = 1"``, and
+    ``concrete_scope`` lists the sizes at which the rest was checked);
     ``"refuted"`` comes with a :class:`Counterexample`.
     """
 
     name: str
     verdict: str
     method: str
-    scope: Any  # list of size dicts, or "general"
+    scope: Any  # concrete: a list of size dicts; general: the computed scope (text)
     hypotheses: tuple[str, ...] = ()
     expected: str = "proved"
     statement: str = ""
@@ -117,6 +106,11 @@ class ProofResult:
     seconds: float = 0.0
     detail: str = ""
     steps: list[Step] = field(default_factory=list)
+    level: str = "concrete"  # or "general": the kernel's all-sizes proof
+    formal_hypotheses: tuple[Any, ...] = ()  # SymPy relations (general level)
+    concrete_scope: list[dict[str, Any]] = field(default_factory=list)  # general: sizes of the concrete level
+    rests_on: dict[str, Any] = field(default_factory=dict)  # rules, instances, definitions, solver calls
+    bridge: str = ""  # general: the check of the formal statement against the operators
 
     @property
     def ok(self) -> bool:
@@ -142,18 +136,28 @@ class ProofResult:
                 "seconds": round(self.seconds, 3),
                 "detail": self.detail,
                 "steps": [s.to_dict() for s in self.steps],
+                "level": self.level,
+                "kernel_steps": sum(1 for s in self.steps if s.rule != "start") if self.level == "general" else 0,
+                "concrete_scope": self.concrete_scope,
+                "rests_on": self.rests_on,
+                "bridge": self.bridge,
             }
         )
 
-    def _repr_latex_(self) -> str:  # Jupyter
-        from ..latex import result_latex
-
-        return result_latex(self)
+    def _repr_latex_(self) -> str | None:  # Jupyter: symconv.latex installs the renderer
+        render = DISPLAY.get("latex")
+        return render(self) if render else None
 
     def __str__(self) -> str:
         lines = [f"{self.name} [{self.section}]: {self.statement}", f"  verdict: {self.verdict} ({self.method})"]
         if self.hypotheses:
             lines.append(f"  hypotheses: {', '.join(self.hypotheses)}")
+        if self.level == "general":
+            lines.append(f"  scope: {self.scope}")
+            if self.concrete_scope:
+                lines.append(f"  concrete level: {'; '.join(size_label(s) for s in self.concrete_scope)}")
+            if self.bridge:
+                lines.append(f"  bridge: {self.bridge}")
         if self.counterexample:
             lines.append(f"  counterexample at {size_label(self.counterexample.sizes)}: {self.counterexample}")
         if self.correction:
@@ -163,7 +167,7 @@ class ProofResult:
             for number, step in enumerate(self.steps):
                 mark = "✓" if step.checked else "?"
                 lines.append(f"    {number}. {mark} {step.expr}")
-                lines.append(f"         ({step.why})")
+                lines.append(f"         ({step.rule}: {step.why})")
         if self.detail:
             lines.append(f"  {self.detail}")
         for check in self.checks.values():

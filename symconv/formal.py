@@ -1,0 +1,185 @@
+"""The operators' index formulas with symbolic sizes: the vocabulary of formal statements.
+
+Everything here is 1-based, like the notes.  Along one axis (:class:`Axis`) a layer has input size
+``n``, kernel size ``k``, stride ``s``, dilation ``d`` and padding ``p^lo`` before and ``p^hi`` after
+the input; the padded input has ``n + p^lo + p^hi`` cells, cell ``u`` of it reads input cell
+``u − p^lo`` (zero outside ``1 … n``), window ``i`` starts at padded cell ``(i − 1)s + 1`` and its tap
+``a`` reads padded cell ``(i − 1)s + (a − 1)d + 1``.  There are
+``m = ⌊(n + p^lo + p^hi − d(k − 1) − 1)/s⌋ + 1`` windows.
+
+A formal statement is written with these functions once; the kernel proves it for all sizes, and the
+bridge (:mod:`symconv.prove.bridge`) evaluates it at concrete sizes against the operators of
+:mod:`symconv.symbolic`, which are written independently from the same definitions.
+
+>>> h = Axis.named("h")
+>>> h.m
+floor((-d_h*(k_h - 1) + n_h + p_h^hi + p_h^lo - 1)/s_h) + 1
+>>> i, a = sympy.symbols("i a", integer=True)
+>>> h.tap(i, a)
+d_h*(a - 1) + s_h*(i - 1) + 1
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import sympy
+from sympy import IndexedBase, Piecewise
+
+from .kernel import Sum
+from .spec import conv_window
+
+__all__ = [
+    "Axis",
+    "axes_env",
+    "conv",
+    "corr",
+    "dilated",
+    "indices",
+    "layer_loss",
+    "padded",
+    "rot180",
+]
+
+
+def indices(names: str) -> tuple[sympy.Symbol, ...]:
+    """Index symbols (integers with no sign assumption: their ranges are hypotheses or sum limits)."""
+    return sympy.symbols(names, integer=True, seq=True)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One spatial axis of a windowed operator (sizes may be symbols, numbers or expressions)."""
+
+    n: Any
+    k: Any
+    s: Any = 1
+    d: Any = 1
+    lo: Any = 0
+    hi: Any = 0
+
+    @classmethod
+    def named(cls, suffix: str, **fixed: Any) -> Axis:
+        """Symbols ``n_h, k_h, s_h, d_h, p_h^lo, p_h^hi`` (``suffix`` "h"); keywords fix some of them."""
+        pos = dict(integer=True, positive=True)
+        nonneg = dict(integer=True, nonnegative=True)
+        values = {
+            "n": sympy.Symbol(f"n_{suffix}", **pos),
+            "k": sympy.Symbol(f"k_{suffix}", **pos),
+            "s": sympy.Symbol(f"s_{suffix}", **pos),
+            "d": sympy.Symbol(f"d_{suffix}", **pos),
+            "lo": sympy.Symbol(f"p_{suffix}^lo", **nonneg),
+            "hi": sympy.Symbol(f"p_{suffix}^hi", **nonneg),
+        }
+        values.update(fixed)
+        return cls(**values)
+
+    def but(self, **changes: Any) -> Axis:
+        return replace(self, **changes)
+
+    @property
+    def span(self) -> Any:
+        """Cells one window covers: ``d(k − 1) + 1``."""
+        return self.d * (self.k - 1) + 1
+
+    @property
+    def m(self) -> Any:
+        """The number of windows (output size)."""
+        return sympy.floor((self.n + self.lo + self.hi - self.d * (self.k - 1) - 1) / self.s) + 1
+
+    def tap(self, i: Any, a: Any) -> Any:
+        """Padded cell read by tap ``a`` of window ``i``."""
+        return (i - 1) * self.s + (a - 1) * self.d + 1
+
+    def back_tap(self, i: Any, a: Any) -> Any:
+        """Padded cell read by kernel cell ``a`` when the kernel runs backwards through window ``i``
+        (true convolution: from the window's last cell ``(i − 1)s + d(k − 1) + 1``)."""
+        return (i - 1) * self.s + (self.k - a) * self.d + 1
+
+    def inside(self, u: Any) -> Any:
+        """Padded cell ``u`` reads the input (not the padding)."""
+        return sympy.And(sympy.Le(1, u - self.lo), sympy.Le(u - self.lo, self.n))
+
+    def fits(self) -> Any:
+        """The hypothesis that one window fits in the padded input."""
+        return sympy.Le(self.span, self.n + self.lo + self.hi)
+
+
+def padded(X: IndexedBase, axes: Sequence[Axis], cells: Sequence[Any]) -> Any:
+    """``X̃[u, v]``: the padded input at padded cells ``cells``, zero in the padding."""
+    inside = sympy.And(*[ax.inside(u) for ax, u in zip(axes, cells)])
+    return Piecewise((X[tuple(u - ax.lo for ax, u in zip(axes, cells))], inside), (0, True))
+
+
+def _taps(body: Any, axes: Sequence[Axis], taps: Sequence[sympy.Symbol]) -> Any:
+    for ax, a in reversed(list(zip(axes, taps))):
+        body = Sum(body, (a, 1, ax.k))
+    return body
+
+
+def corr(X: IndexedBase, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+    """``[X * W]_out = Σ_taps W[taps] X̃[tap cells]``: cross-correlation (PyTorch's ``conv2d``).
+
+    ``W`` is an ``IndexedBase`` or a function of the tap indices (e.g. :func:`rot180`)."""
+    weight = W(*taps) if callable(W) else W[tuple(taps)]
+    cells = [ax.tap(i, a) for ax, i, a in zip(axes, out, taps)]
+    return _taps(weight * padded(X, axes, cells), axes, taps)
+
+
+def conv(X: IndexedBase, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+    """``[X ⊗ W]_out = Σ_taps W[taps] X̃[backward tap cells]``: true convolution (the kernel runs
+    backwards through each window, the notes' ``y_t = Σ_k w_k x_{t−k+1}``)."""
+    weight = W(*taps) if callable(W) else W[tuple(taps)]
+    cells = [ax.back_tap(i, a) for ax, i, a in zip(axes, out, taps)]
+    return _taps(weight * padded(X, axes, cells), axes, taps)
+
+
+def rot180(W: IndexedBase, axes: Sequence[Axis]) -> Any:
+    """``rot180(W)`` as a function of the kernel indices: ``W[k_h − a + 1, k_w − b + 1]``."""
+    return lambda *taps: W[tuple(ax.k - a + 1 for ax, a in zip(axes, taps))]
+
+
+def dilated(D: IndexedBase, axes: Sequence[Axis], cells: Sequence[Any]) -> Any:
+    """``D`` with ``s − 1`` zeros inserted between neighbours (stride ``s`` of each axis): cell ``q`` is
+    ``D[(q − 1)/s + 1]`` when ``s`` divides ``q − 1``, else 0."""
+    cond = sympy.And(*[sympy.Eq(sympy.Mod(q - 1, ax.s), 0) for ax, q in zip(axes, cells)])
+    return Piecewise((D[tuple((q - 1) / ax.s + 1 for ax, q in zip(axes, cells))], cond), (0, True))
+
+
+def layer_loss(
+    delta: IndexedBase, X: IndexedBase, W: IndexedBase, axes: Sequence[Axis], outs: Sequence[Any], taps: Sequence[Any]
+) -> Any:
+    """``ℓ = Σ_out δ[out]·[X * W]_out`` over every output cell: a linear loss whose gradient with
+    respect to the layer's output is ``δ``."""
+    body = delta[tuple(outs)] * corr(X, W, axes, outs, taps)
+    for ax, i in reversed(list(zip(axes, outs))):
+        body = Sum(body, (i, 1, ax.m))
+    return body
+
+
+def axes_env(*axes: Axis, **extra: Any) -> Any:
+    """The bridge's map from registry sizes (``n, k, s, p, d``) to the symbols of ``axes`` (one axis per
+    spatial dimension; ``None`` when the dimensions differ).  ``extra`` maps further symbols to
+    functions of the sizes (e.g. channel counts)."""
+
+    def env(sizes: dict[str, Any]) -> dict[Any, int] | None:
+        if len(sizes["n"]) != len(axes):
+            return None
+        w = conv_window(sizes["n"], sizes["k"], sizes["s"], sizes["p"], sizes["d"])
+        out: dict[Any, int] = {}
+        for ax, n, k, s, (lo, hi), d in zip(axes, w.size, w.kernel, w.stride, w.padding, w.dilation):
+            for symbol, value in ((ax.n, n), (ax.k, k), (ax.s, s), (ax.d, d), (ax.lo, lo), (ax.hi, hi)):
+                if isinstance(symbol, sympy.Symbol):
+                    out[symbol] = value
+                elif sympy.sympify(symbol).free_symbols <= set(out):  # a fixed size must match the operator's
+                    if sympy.sympify(symbol).xreplace({k_: sympy.Integer(v) for k_, v in out.items()}) != value:
+                        return None
+                else:
+                    return None
+        for symbol, fn in extra.items():
+            out[symbol] = fn(sizes)
+        return out
+
+    return env
