@@ -34,6 +34,7 @@ from .spec import conv_window
 __all__ = [
     "Axis",
     "axes_env",
+    "size_env",
     "conv",
     "corr",
     "dilated",
@@ -181,5 +182,17 @@ def axes_env(*axes: Axis, **extra: Any) -> Any:
         for symbol, fn in extra.items():
             out[symbol] = fn(sizes)
         return out
+
+    return env
+
+
+def size_env(mapping: dict[Any, tuple[str, int]], dims: int = 2) -> Any:
+    """A bridge map reading registry sizes directly: ``{n_h: ("n", 0)}`` gives ``{n_h: n[0]}`` for
+    ``dims``-dimensional sizes (``None`` otherwise)."""
+
+    def env(sizes: dict[str, Any]) -> dict[Any, int] | None:
+        if len(sizes["n"]) != dims:
+            return None
+        return {symbol: sizes[key][axis] for symbol, (key, axis) in mapping.items()}
 
     return env

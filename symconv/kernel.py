@@ -40,7 +40,7 @@ verdict is ``unknown``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sympy
@@ -93,8 +93,7 @@ RULES = {
     "linearity": "Σ_v (c·f + g) = c·Σ_v f + Σ_v g for factors c free of v (and back)",
     "collapse": "Σ_v δ(αv + β, 0) f(v) = [α | −β, lo ≤ −β/α ≤ hi] f(−β/α) (α ≠ 0 entailed)",
     "split": "Σ_{lo}^{hi} = Σ_{lo}^{c} + Σ_{c+1}^{hi} when lo − 1 ≤ c ≤ hi is entailed (Π likewise)",
-    "extend": "Σ_{lo}^{hi} f = Σ_{lo'}^{hi'} [lo ≤ v ≤ hi] f when lo' ≤ lo and hi ≤ hi' are entailed",
-    "restrict": "Σ_{lo}^{hi} [C] f = Σ_{lo'}^{hi'} f when (lo ≤ v ≤ hi ∧ C) ⟺ lo' ≤ v ≤ hi' is entailed",
+    "rerange": "Σ_{lo}^{hi} [C] f = Σ_{lo'}^{hi'} [C'] f when (lo ≤ v ≤ hi ∧ C) ⟺ (lo' ≤ v ≤ hi' ∧ C') is entailed",
     "count": "Σ_{v=lo}^{hi} c = (hi − lo + 1)·c for c free of v, when lo ≤ hi + 1 is entailed (Π: c^(…))",
     "singleton": "Σ_{v=lo}^{hi} f = f(lo) when lo = hi is entailed; empty ranges give 0 (Π: 1)",
     "decide": "a Piecewise branch or a Kronecker delta whose condition is entailed at its position",
@@ -152,22 +151,54 @@ def _same_kind(node: Any) -> type:
 # --- terms ------------------------------------------------------------------------------------------
 
 
-_ATOMIC = (sympy.Integer, sympy.Rational, sympy.logic.boolalg.BooleanAtom)
-_ARITH = (Add, Mul, Pow)
-_FUNCS = (sympy.floor, sympy.ceiling, sympy.Mod, sympy.Max, sympy.Min, KroneckerDelta)
-_LOGIC = (sympy.And, sympy.Or, sympy.Not)
+#: The kernel's term language: every node of a term is an instance of one of these (a table, so that
+#: what the kernel accepts can be read in one place).
+TERMS: tuple[type, ...] = (
+    sympy.Integer,
+    sympy.Rational,
+    sympy.logic.boolalg.BooleanAtom,
+    Symbol,  # integer symbols only (checked below), or the label of an IndexedBase
+    IndexedBase,
+    Indexed,
+    sympy.Tuple,
+    Add,
+    Mul,
+    Pow,  # integer exponents only (checked below)
+    sympy.Sum,
+    sympy.Product,
+    Piecewise,
+    sympy.functions.elementary.piecewise.ExprCondPair,
+    KroneckerDelta,
+    sympy.floor,
+    sympy.ceiling,
+    sympy.Mod,
+    sympy.Max,
+    sympy.Min,
+    Derivative,
+    AppliedUndef,
+    Relational,
+    sympy.And,
+    sympy.Or,
+    sympy.Not,
+)
 
 
 def check_term(expr: Any, where: str = "term") -> sympy.Basic:
-    """Refuse anything outside the kernel's term language, naming it.
+    """Refuse anything outside the kernel's term language (:data:`TERMS`), naming it.
 
     >>> check_term(sympy.Symbol("x"))
     Traceback (most recent call last):
     ...
     symconv.kernel.KernelError: term: the symbol x is not declared integer (sizes and indices are integers)
+    >>> check_term(sympy.Float(0.5))
+    Traceback (most recent call last):
+    ...
+    symconv.kernel.KernelError: term: Float (0.500000000000000) is not a kernel term
     """
     expr = sympy.sympify(expr)
     for node in sympy.preorder_traversal(expr):
+        if not isinstance(node, TERMS) or (isinstance(node, sympy.Number) and not node.is_Rational):
+            raise KernelError(f"{where}: {type(node).__name__} ({node}) is not a kernel term")
         if isinstance(node, Symbol):
             if node.name.startswith(_BOUND):
                 raise KernelError(f"{where}: the name {node.name} is reserved for bound variables")
@@ -175,21 +206,8 @@ def check_term(expr: Any, where: str = "term") -> sympy.Basic:
                 raise KernelError(
                     f"{where}: the symbol {node} is not declared integer (sizes and indices are integers)"
                 )
-        elif isinstance(node, (IndexedBase, sympy.Tuple, sympy.core.containers.Tuple)):
-            continue
-        elif isinstance(node, Pow):
-            if not (node.exp.is_Integer):
-                raise KernelError(f"{where}: the power {node} has a non-integer exponent")
-        elif isinstance(node, Indexed | Sum | Product | Piecewise | sympy.functions.elementary.piecewise.ExprCondPair):
-            continue
-        elif isinstance(node, Relational | Derivative | AppliedUndef):
-            continue
-        elif isinstance(node, _ATOMIC + _ARITH + _FUNCS + _LOGIC):
-            continue
-        elif isinstance(node, sympy.Number) and node.is_rational:
-            continue
-        else:
-            raise KernelError(f"{where}: {type(node).__name__} ({node}) is not a kernel term")
+        if isinstance(node, Pow) and not node.exp.is_Integer:
+            raise KernelError(f"{where}: the power {node} has a non-integer exponent")
     return expr
 
 
@@ -510,9 +528,13 @@ def _eq_cond(a: Any, b: Any, ctx: Context | None) -> bool:
             same = _eq(na[1], -nb[1], None)
         if same:
             return True
-    if isinstance(a, BooleanFunction) and type(a) is type(b) and len(a.args) == len(b.args):
-        if all(_eq_cond(x, y, None) for x, y in zip(a.args, b.args)):
-            return True
+    if (
+        isinstance(a, BooleanFunction)
+        and type(a) is type(b)
+        and len(a.args) == len(b.args)
+        and all(_eq_cond(x, y, None) for x, y in zip(a.args, b.args))
+    ):
+        return True
     return (ctx or Context(())).entails(sympy.Equivalent(a, b, evaluate=False))
 
 
@@ -1055,34 +1077,52 @@ class Proof:
         out = join(cls(node.function, (var, lo, at)), cls(node.function, (var, at + 1, hi)), evaluate=False)
         return self._step(self._at(path, out), "split", why, expect)
 
-    def extend(
-        self, var: Symbol, lo2: Any, hi2: Any, *, which: int | None = None, why: str = "", expect: Any = None
+    def rerange(
+        self,
+        var: Symbol,
+        lo2: Any,
+        hi2: Any,
+        cond2: Any = True,
+        *,
+        which: int | None = None,
+        why: str = "",
+        expect: Any = None,
     ) -> Proof:
-        """``Σ_{lo}^{hi} f = Σ_{lo'}^{hi'} [lo ≤ v ≤ hi]·f`` when ``lo' ≤ lo`` and ``hi ≤ hi'``."""
-        node, ctx, path = self._binder(var, (Sum,), which=which)
+        """``Σ_{v=lo}^{hi} [C]·f = Σ_{v=lo'}^{hi'} [C']·f`` when both sums run over the same ``v``:
+        ``(lo ≤ v ≤ hi ∧ C) ⟺ (lo' ≤ v ≤ hi' ∧ C')`` is entailed.  ``[C]`` is the summand's own
+        indicator (``True`` when it has none); extending a range with an indicator and restricting an
+        indicator to a range are the two common uses."""
+        node, ctx, path = self._binder(var, (sympy.Sum,), which=which)
         _, lo, hi = _limits(node)
-        if not ctx.entails(sympy.And(sympy.Le(lo2, lo), sympy.Le(hi, hi2))):
-            raise KernelError(f"extend: {lo2} ≤ {lo} and {hi} ≤ {hi2} are not entailed")
-        body = Piecewise((node.function, sympy.And(sympy.Le(lo, var), sympy.Le(var, hi))), (0, True))
-        return self._step(self._at(path, Sum(body, (var, lo2, hi2))), "extend", why, expect)
+        body, cond = node.function, sympy.true
+        if _indicator(body):
+            body, cond = body.args[0]
+        cond2 = check_term(sympy.sympify(cond2), "rerange: condition")
+        if var in free_symbols(lo2) | free_symbols(hi2):
+            raise KernelError(f"rerange: the new bounds mention {var}")
+        old = sympy.And(sympy.Le(lo, var), sympy.Le(var, hi), cond)
+        new = sympy.And(sympy.Le(lo2, var), sympy.Le(var, hi2), cond2)
+        if not ctx.entails(sympy.Equivalent(old, new, evaluate=False)):
+            raise KernelError(f"rerange: ({old}) ⟺ ({new}) is not entailed")
+        summand = body if cond2 is sympy.true else Piecewise((body, cond2), (0, True))
+        return self._step(self._at(path, Sum(summand, (var, lo2, hi2))), "rerange", why, expect)
 
     def restrict(
         self, var: Symbol, lo2: Any, hi2: Any, *, which: int | None = None, why: str = "", expect: Any = None
     ) -> Proof:
-        """``Σ_{lo}^{hi} [C]·f = Σ_{lo'}^{hi'} f`` when ``(lo ≤ v ≤ hi ∧ C) ⟺ lo' ≤ v ≤ hi'`` is entailed."""
-        node, ctx, path = self._binder(var, (Sum,), which=which)
+        """``Σ_{lo}^{hi} [C]·f = Σ_{lo'}^{hi'} f`` (:meth:`rerange` with no new indicator)."""
+        return self.rerange(var, lo2, hi2, True, which=which, why=why, expect=expect)
+
+    def extend(
+        self, var: Symbol, lo2: Any, hi2: Any, *, which: int | None = None, why: str = "", expect: Any = None
+    ) -> Proof:
+        """``Σ_{lo}^{hi} f = Σ_{lo'}^{hi'} [lo ≤ v ≤ hi]·f`` (:meth:`rerange` keeping the old range)."""
+        node, _ctx, _path = self._binder(var, (sympy.Sum,), which=which)
         _, lo, hi = _limits(node)
-        body = node.function
-        if not (isinstance(body, Piecewise) and len(body.args) == 2 and body.args[1] == (0, True)):
-            raise KernelError(f"restrict: the summand of Σ_{var} is not [C]·f (a Piecewise with 0 otherwise)")
-        (f, cond) = body.args[0]
-        inside = sympy.And(sympy.Le(lo, var), sympy.Le(var, hi), cond)
-        target = sympy.And(sympy.Le(lo2, var), sympy.Le(var, hi2))
-        if var in free_symbols(lo2) | free_symbols(hi2):
-            raise KernelError(f"restrict: the new bounds mention {var}")
-        if not ctx.entails(sympy.Equivalent(inside, target, evaluate=False)):
-            raise KernelError(f"restrict: ({inside}) ⟺ ({target}) is not entailed")
-        return self._step(self._at(path, Sum(f, (var, lo2, hi2))), "restrict", why, expect)
+        cond = sympy.And(sympy.Le(lo, var), sympy.Le(var, hi))
+        if _indicator(node.function):
+            cond = sympy.And(cond, node.function.args[0][1])
+        return self.rerange(var, lo2, hi2, cond, which=which, why=why, expect=expect)
 
     def count(self, var: Symbol, *, which: int | None = None, why: str = "", expect: Any = None) -> Proof:
         """``Σ_{v=lo}^{hi} c = (hi − lo + 1)·c`` (``Π``: ``c^(hi − lo + 1)``) when ``lo ≤ hi + 1``."""

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
-from .registry import theorem
+import sympy
+from sympy import IndexedBase, Piecewise
+
+from ..formal import Axis, conv, corr, indices, rot180, size_env
+from ..kernel import Proof, Statement, Sum, Thm
+from .registry import General, general, proved, theorem
 
 SIZES = [
     dict(n=1, k=1),
@@ -84,3 +90,93 @@ def full_corr_eq_rot180_swap(B, X, W, *, n, **_):
     return corr(X, W, padding="full"), B.rot180(corr(W, X, padding="full"))
 
 
+# --- all sizes: 2-D, 1-based like the notes ---------------------------------------------------------
+
+nh, nw, kh, kw = sympy.symbols("n_h n_w k_h k_w", integer=True, positive=True)
+i, j, a, b = indices("i j a b")
+X, W = IndexedBase("X"), IndexedBase("W")
+#: W ⊗~ X: X is the input (padded by k − 1 on each side), W the kernel; X ⊗~ W the other way round
+ON_X = (Axis(nh, kh, lo=kh - 1, hi=kh - 1), Axis(nw, kw, lo=kw - 1, hi=kw - 1))
+ON_W = (Axis(kh, nh, lo=nh - 1, hi=nh - 1), Axis(kw, nw, lo=nw - 1, hi=nw - 1))
+OUT = ((i, 1, nh + kh - 1), (j, 1, nw + kw - 1))
+RANGES = tuple(r for v, lo, hi in OUT for r in (sympy.Le(lo, v), sympy.Le(v, hi)))
+SIZES = size_env({nh: ("n", 0), nw: ("n", 1), kh: ("k", 0), kw: ("k", 1)})
+
+
+def _comm_proof(st: Statement) -> Thm:
+    inside = sympy.And(sympy.Le(1, a), sympy.Le(a, nh))
+    return (
+        Proof(st)
+        .reindex(a, i + 1 - a, why="a ↦ i + 1 − a: index X by the input cell it reads")
+        .reindex(b, j + 1 - b, why="b ↦ j + 1 − b")
+        .algebra(
+            Sum(
+                Piecewise(
+                    (
+                        Sum(
+                            Piecewise(
+                                (W[i + 1 - a, j + 1 - b] * X[a, b], sympy.And(sympy.Le(1, b), sympy.Le(b, nw))),
+                                (0, True),
+                            ),
+                            (b, j + 1 - kw, j),
+                        ),
+                        inside,
+                    ),
+                    (0, True),
+                ),
+                (a, i + 1 - kh, i),
+            ),
+            why="the padding of X as an indicator on each index",
+        )
+        .rerange(a, 1, nh, sympy.And(sympy.Le(i + 1 - kh, a), sympy.Le(a, i)), why="a runs over X's rows")
+        .rerange(b, 1, nw, sympy.And(sympy.Le(j + 1 - kw, b), sympy.Le(b, j)), why="b runs over X's columns")
+        .qed()
+    )
+
+
+general(
+    "full_conv_comm",
+    General(
+        Statement("full_conv_comm", conv(X, W, ON_X, (i, j), (a, b)), conv(W, X, ON_W, (i, j), (a, b)), RANGES),
+        _comm_proof,
+        entry=OUT,
+        sizes=SIZES,
+        arrays={"X": X, "W": W},
+    ),
+)
+
+
+def _full(n: Any, k: Any, suffix: str) -> dict[Any, Any]:
+    """Instantiate conv_eq_corr_rot180's axis ``suffix`` at a wide (full) layer: stride 1, dilation 1,
+    padding k − 1 on each side, input size ``n``, kernel size ``k``."""
+    ax = Axis.named(suffix)
+    return {ax.n: n, ax.k: k, ax.s: 1, ax.d: 1, ax.lo: k - 1, ax.hi: k - 1}
+
+
+def _rot180_comm_proof(st: Statement) -> Thm:
+    rot, comm = proved("conv_eq_corr_rot180"), proved("full_conv_comm")
+    swap = {**_full(kh, nh, "h"), **_full(kw, nw, "w"), X: W, W: X}
+    return (
+        Proof(st)
+        .instance(rot, {**_full(nh, kh, "h"), **_full(nw, kw, "w")}, reverse=True, why="rot180(W) *~ X = W ⊗~ X")
+        .instance(comm, why="wide convolution commutes: W ⊗~ X = X ⊗~ W")
+        .instance(rot, swap, why="X ⊗~ W = rot180(X) *~ W")
+        .qed()
+    )
+
+
+general(
+    "full_corr_rot180_comm",
+    General(
+        Statement(
+            "full_corr_rot180_comm",
+            corr(X, rot180(W, ON_X), ON_X, (i, j), (a, b)),
+            corr(W, rot180(X, ON_W), ON_W, (i, j), (a, b)),
+            RANGES,
+        ),
+        _rot180_comm_proof,
+        entry=OUT,
+        sizes=SIZES,
+        arrays={"X": X, "W": W},
+    ),
+)
