@@ -226,12 +226,19 @@ def nest(expr: Any) -> Any:
     expr = sympy.sympify(expr)
     if not expr.args:
         return expr
+    if not any(_unnested(n) for n in sympy.preorder_traversal(expr)):
+        return expr
     if isinstance(expr, (sympy.Sum, sympy.Product)):
         body = nest(expr.function)
         for var, lo, hi in expr.limits:
             body = _same_kind(expr)(body, (var, nest(lo), nest(hi)))
         return body
     return _rebuild(expr, [nest(a) for a in expr.args])
+
+
+def _unnested(node: Any) -> bool:
+    """A SymPy sum or product that is not already one of the kernel's single-limit ones."""
+    return isinstance(node, (sympy.Sum, sympy.Product)) and (type(node) not in (Sum, Product) or len(node.limits) > 1)
 
 
 def _rebuild(expr: Any, args: Sequence[Any]) -> Any:
@@ -406,7 +413,33 @@ def _canon(expr: Any, env: dict[Symbol, Symbol], level: int) -> Any:
         return _delta(x - y)
     if isinstance(expr, Derivative):
         return Derivative(_canon(expr.expr, env, level), *[(_canon(v, env, level), c) for v, c in expr.variable_count])
-    return expr.func(*[_canon(a, env, level) for a in expr.args])
+    out = expr.func(*[_canon(a, env, level) for a in expr.args])
+    if isinstance(out, (sympy.Eq, sympy.Ne)) and isinstance(out.lhs, sympy.Mod) and out.rhs == 0:
+        return out.func(_divisibility(*out.lhs.args), 0)
+    return out
+
+
+def _divisibility(x: Any, m: Any) -> Any:
+    """``Mod(x, m)`` compared with 0 (``m | x``): terms of ``x`` that are integer multiples of ``m``
+    dropped and the sign of ``m`` made canonical (``m | x ⟺ −m | x``)."""
+    x, m = sympy.expand(x), sympy.expand(m)
+    if m.sort_key() > sympy.expand(-m).sort_key():
+        m = sympy.expand(-m)
+    kept = []
+    for term in Add.make_args(x):
+        if not _integer_polynomial(sympy.cancel(term / m)):
+            kept.append(term)
+    return sympy.Mod(Add(*kept), m, evaluate=False)
+
+
+def _integer_polynomial(q: Any) -> bool:
+    """``q`` is a polynomial with integer coefficients in integer symbols (so an integer)."""
+    if q.is_Integer:
+        return True
+    symbols = sorted(q.free_symbols, key=str)
+    if not symbols or not all(isinstance(s, Symbol) and s.is_integer for s in symbols) or not q.is_polynomial(*symbols):
+        return False
+    return all(c.is_Integer for c in sympy.Poly(q, *symbols).coeffs())
 
 
 def _delta(diff: Any) -> Any:
@@ -438,10 +471,9 @@ def _is_arith(e: Any) -> bool:
 def _eq(a: Any, b: Any, ctx: Context | None) -> bool:
     if a == b:
         return True
-    if isinstance(a, (Relational, BooleanFunction, sympy.logic.boolalg.BooleanAtom)) or isinstance(
-        b, (Relational, BooleanFunction, sympy.logic.boolalg.BooleanAtom)
-    ):
-        return _eq_cond(a, b, ctx)
+    logical = (Relational, BooleanFunction, sympy.logic.boolalg.BooleanAtom)
+    if isinstance(a, logical) or isinstance(b, logical):
+        return isinstance(a, logical) and isinstance(b, logical) and _eq_cond(a, b, ctx)
     if _is_arith(a) or _is_arith(b) or type(a) is not type(b):
         atoms: list[tuple[Any, Symbol]] = []
         sa, sb = _skeleton(a, atoms, ctx), _skeleton(b, atoms, ctx)
@@ -518,23 +550,31 @@ def _normal_relation(c: Any) -> tuple[str, Any] | None:
     return None
 
 
-def _eq_cond(a: Any, b: Any, ctx: Context | None) -> bool:
+def _same_relation(a: Any, b: Any) -> bool:
+    """Equal relations without the solver: the same normal form (``v − u ≥ 0`` …) up to arithmetic."""
     if a == b:
         return True
     na, nb = _normal_relation(a), _normal_relation(b)
-    if na and nb and na[0] == nb[0]:
-        same = _eq(na[1], nb[1], None)
-        if not same and na[0] in ("eq", "ne"):
-            same = _eq(na[1], -nb[1], None)
-        if same:
-            return True
-    if (
-        isinstance(a, BooleanFunction)
-        and type(a) is type(b)
-        and len(a.args) == len(b.args)
-        and all(_eq_cond(x, y, None) for x, y in zip(a.args, b.args))
-    ):
+    if not (na and nb and na[0] == nb[0]):
+        return False
+    return _eq(na[1], nb[1], None) or (na[0] in ("eq", "ne") and _eq(na[1], -nb[1], None))
+
+
+def _eq_cond(a: Any, b: Any, ctx: Context | None) -> bool:
+    if _same_relation(a, b):
         return True
+    if isinstance(a, (sympy.And, sympy.Or)) and type(a) is type(b) and len(a.args) == len(b.args):
+        # match the operands one to one (cheap, targeted solver calls) before asking about the whole
+        rest = list(b.args)
+        for x in a.args:
+            match = next((y for y in rest if _same_relation(x, y)), None)
+            if match is None:
+                match = next((y for y in rest if _eq_cond(x, y, ctx)), None)
+            if match is None:
+                break
+            rest.remove(match)
+        else:
+            return True
     return (ctx or Context(())).entails(sympy.Equivalent(a, b, evaluate=False))
 
 
@@ -590,8 +630,14 @@ _ENTAILED: dict[tuple, bool] = {}
 
 
 class _Z3:
-    """SymPy → z3: integer symbols as Int, rationals as Real, floor as ``ToInt``, non-arithmetic
-    subterms (sums, tensor entries) as opaque reals (equal canonical forms share one constant)."""
+    """SymPy → z3 in integer arithmetic where possible.
+
+    A relation ``l ⋈ r`` is cleared of denominators: ``l − r = P/Q`` (SymPy's ``together``), then
+    ``P/Q ≥ 0`` is ``(Q > 0 ∧ P ≥ 0) ∨ (Q < 0 ∧ P ≤ 0)``, ``P/Q = 0`` is ``Q ≠ 0 ∧ P = 0``.  A floor
+    ``⌊P/Q⌋`` is a fresh integer ``f`` with ``Q f ≤ P < Q f + Q`` (for ``Q > 0``; mirrored for ``Q < 0``),
+    ``Mod(a, m) = a − m⌊a/m⌋``, ``⌈x⌉ = −⌊−x⌋``.  Integer symbols are Ints (with their sign
+    assumptions); subterms outside arithmetic (sums, tensor entries) are opaque reals, equal canonical
+    forms sharing one constant."""
 
     def __init__(self) -> None:
         self.vars: dict[Any, Any] = {}
@@ -609,20 +655,37 @@ class _Z3:
         if isinstance(c, sympy.Not):
             return z3.Not(self.formula(c.args[0]))
         if isinstance(c, sympy.Equivalent):
-            a, b = c.args
-            return self.formula(a) == self.formula(b)
+            return z3.And(*[self.formula(a) == self.formula(c.args[0]) for a in c.args[1:]])
         if isinstance(c, sympy.Implies):
             a, b = c.args
             return z3.Implies(self.formula(a), self.formula(b))
         if isinstance(c, Relational):
-            x, y = self.term(c.lhs), self.term(c.rhs)
-            ops = {sympy.Eq: "==", sympy.Ne: "!=", sympy.Le: "<=", sympy.Lt: "<", sympy.Ge: ">=", sympy.Gt: ">"}
-            op = ops[type(c)]
-            return {"==": x == y, "!=": x != y, "<=": x <= y, "<": x < y, ">=": x >= y, ">": x > y}[op]
+            if isinstance(c, (sympy.Le, sympy.Lt)):  # u ≤ v is v ≥ u
+                c = (sympy.Ge if isinstance(c, sympy.Le) else sympy.Gt)(c.rhs, c.lhs, evaluate=False)
+            P, Q = self.ratio(c.lhs - c.rhs)
+            if isinstance(c, sympy.Eq):
+                return z3.And(Q != 0, P == 0)
+            if isinstance(c, sympy.Ne):
+                return z3.And(Q != 0, P != 0)
+            if isinstance(c, sympy.Ge):
+                return z3.Or(z3.And(Q > 0, P >= 0), z3.And(Q < 0, P <= 0))
+            return z3.Or(z3.And(Q > 0, P > 0), z3.And(Q < 0, P < 0))
         raise KernelError(f"not a condition: {c}")
 
-    def real(self, x: Any) -> Any:
-        return z3.ToReal(x) if z3.is_int(x) else x
+    def ratio(self, e: Any) -> tuple[Any, Any]:
+        """``e = P/Q`` with ``P``, ``Q`` translated."""
+        num, den = sympy.fraction(sympy.together(sympy.sympify(e)))
+        return self.term(num), self.term(den)
+
+    def floor(self, x: Any) -> Any:
+        key = ("floor", canon(x))
+        if key not in self.vars:
+            f = z3.Int(f"floor!{len(self.vars)}")
+            P, Q = self.ratio(x)
+            self.side.append(z3.Implies(Q > 0, z3.And(Q * f <= P, Q * f + Q > P)))
+            self.side.append(z3.Implies(Q < 0, z3.And(Q * f >= P, Q * f + Q < P)))
+            self.vars[key] = f
+        return self.vars[key]
 
     def term(self, e: Any) -> Any:
         if isinstance(e, sympy.Integer):
@@ -644,19 +707,21 @@ class _Z3:
             for a in e.args[1:]:
                 out = out * self.term(a)
             return out
+        if isinstance(e, Pow) and e.exp.is_Integer and int(e.exp) >= 0:
+            out = z3.IntVal(1)
+            for _ in range(int(e.exp)):
+                out = out * self.term(e.base)
+            return out
         if isinstance(e, Pow) and e.exp.is_Integer:
-            base = self.term(e.base)
-            power = z3.IntVal(1) if int(e.exp) >= 0 else z3.RealVal(1)
-            for _ in range(abs(int(e.exp))):
-                power = power * base
-            return power if int(e.exp) >= 0 else z3.RealVal(1) / self.real(power)
+            P, Q = self.ratio(e)
+            return z3.ToReal(P) / z3.ToReal(Q) if z3.is_int(P) else P / Q
         if isinstance(e, sympy.floor):
-            return z3.ToInt(self.real(self.term(e.args[0])))
+            return self.floor(e.args[0])
         if isinstance(e, sympy.ceiling):
-            return -z3.ToInt(-self.real(self.term(e.args[0])))
+            return -self.floor(-e.args[0])
         if isinstance(e, sympy.Mod):
-            a, b = (self.term(x) for x in e.args)
-            return a - b * z3.ToInt(self.real(a) / self.real(b))
+            a, m = e.args
+            return self.term(a) - self.term(m) * self.floor(a / m)
         if isinstance(e, (sympy.Max, sympy.Min)):
             args = [self.term(a) for a in e.args]
             out = args[0]
@@ -664,10 +729,11 @@ class _Z3:
                 out = z3.If(x > out, x, out) if isinstance(e, sympy.Max) else z3.If(x < out, x, out)
             return out
         if isinstance(e, KroneckerDelta):
-            return z3.If(self.term(e.args[0]) == self.term(e.args[1]), z3.IntVal(1), z3.IntVal(0))
+            return z3.If(self.formula(sympy.Eq(*e.args, evaluate=False)), z3.IntVal(1), z3.IntVal(0))
         if isinstance(e, Piecewise):
-            out = self.term(e.args[-1][0]) if e.args[-1][1] is sympy.true else z3.FreshReal("undefined")
-            for expr, cond in reversed(e.args[:-1] if e.args[-1][1] is sympy.true else e.args):
+            last_expr, last_cond = e.args[-1]
+            out = self.term(last_expr) if last_cond is sympy.true else z3.FreshReal("undefined")
+            for expr, cond in reversed(e.args[:-1] if last_cond is sympy.true else e.args):
                 out = z3.If(self.formula(cond), self.term(expr), out)
             return out
         key = canon(e)
@@ -709,6 +775,9 @@ class Statement:
         lhs = nest(check_term(self.lhs, f"{self.name}: left side"))
         rhs = nest(check_term(self.rhs, f"{self.name}: right side"))
         hyps = tuple(check_term(h, f"{self.name}: hypothesis") for h in self.hyps)
+        if any(h is sympy.false for h in hyps):
+            raise KernelError(f"{self.name}: a hypothesis is False (the statement would be vacuous)")
+        hyps = tuple(h for h in hyps if h is not sympy.true)
         for h in hyps:
             if not isinstance(h, (Relational, BooleanFunction)):
                 raise KernelError(f"{self.name}: hypothesis {h} is not a relation")
@@ -1297,6 +1366,11 @@ def _decided(node: Any, ctx: Context) -> Any:
         eqs = [sympy.Eq(*f.args) for f in Mul.make_args(body) if isinstance(f, KroneckerDelta)]
         if eqs and ctx.assume(*eqs).entails(cond):
             return body
+    if len(node.args) == 2 and isinstance(node.args[0][1], sympy.And):  # drop conjuncts the context entails
+        (expr, cond), rest = node.args
+        kept = [c for c in cond.args if not ctx.entails(c)]
+        if len(kept) < len(cond.args):
+            return Piecewise((expr, sympy.And(*kept)), rest)
     kept, seen = [], []
     for expr, cond in node.args:
         here = ctx.assume(*[sympy.Not(c) for c in seen])
@@ -1454,7 +1528,7 @@ class EvalError(ValueError):
     """A term has no value at the given sizes (an index outside its tensor, an unbound symbol)."""
 
 
-def evaluate(expr: Any, env: dict[Symbol, int], arrays: dict[IndexedBase, Any]) -> Any:
+def evaluate(expr: Any, env: dict[Symbol, int], arrays: dict[IndexedBase, Any], cache: dict | None = None) -> Any:
     """The value of a term at concrete sizes: ``env`` gives the free symbols, ``arrays`` the tensors
     (1-based, nested lists or SymPy arrays of values).  Sums are evaluated term by term (empty when
     ``hi < lo``); a ``Piecewise`` evaluates only the branch its conditions select.
@@ -1465,11 +1539,15 @@ def evaluate(expr: Any, env: dict[Symbol, int], arrays: dict[IndexedBase, Any]) 
     12
     >>> evaluate(Sum(X[i], (i, 3, n)), {n: 2}, {X: [5, 7]})
     0
+
+    ``cache`` (a dict kept by the caller for one ``arrays``) remembers the polynomials that derivatives
+    differentiate, so that every entry of a gradient does not evaluate the loss again.
     """
-    return _ev(nest(sympy.sympify(expr)), {k: sympy.Integer(v) for k, v in env.items()}, arrays)
+    env = {k: sympy.Integer(v) for k, v in env.items()}
+    return _ev(nest(sympy.sympify(expr)), env, arrays, {} if cache is None else cache)
 
 
-def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any]) -> Any:
+def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: dict) -> Any:
     if isinstance(e, Symbol):
         if e not in env:
             raise EvalError(f"no value for {e}")
@@ -1478,16 +1556,16 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any]) -> Any:
         return e
     if isinstance(e, (sympy.Sum, sympy.Product)):
         var, lo, hi = _limits(e)
-        lo, hi = int(_ev(lo, env, arrays)), int(_ev(hi, env, arrays))
-        terms = [_ev(e.function, {**env, var: sympy.Integer(v)}, arrays) for v in range(lo, hi + 1)]
+        lo, hi = int(_ev(lo, env, arrays, cache)), int(_ev(hi, env, arrays, cache))
+        terms = [_ev(e.function, {**env, var: sympy.Integer(v)}, arrays, cache) for v in range(lo, hi + 1)]
         return sympy.Add(*terms) if isinstance(e, sympy.Sum) else sympy.Mul(*terms)
     if isinstance(e, Piecewise):
         for expr, cond in e.args:
-            if _ev(cond, env, arrays) is sympy.true:
-                return _ev(expr, env, arrays)
+            if _ev(cond, env, arrays, cache) is sympy.true:
+                return _ev(expr, env, arrays, cache)
         raise EvalError(f"no branch of {e} applies")
     if isinstance(e, Indexed):
-        idx = [_ev(i, env, arrays) for i in e.indices]
+        idx = [_ev(i, env, arrays, cache) for i in e.indices]
         if not all(i.is_Integer for i in idx):
             raise EvalError(f"{e.base}{idx}: not an integer index")
         if e.base in arrays:
@@ -1500,11 +1578,11 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any]) -> Any:
             return sympy.sympify(data)
         known = _DEFINED.get(str(e.base.label))
         if known is not None and len(idx) == 1:
-            return _ev_sequence(str(e.base.label), int(idx[0]), env, arrays)
+            return _ev_sequence(str(e.base.label), int(idx[0]), env, arrays, cache)
         raise EvalError(f"no values for the tensor {e.base}")
     if isinstance(e, Derivative):
         (target, _times), *_ = e.variable_count
-        idx = [int(_ev(i, env, arrays)) for i in target.indices]
+        idx = [int(_ev(i, env, arrays, cache)) for i in target.indices]
         if target.base not in arrays:
             raise EvalError(f"no values for the tensor {target.base}")
         entry = arrays[target.base]
@@ -1512,47 +1590,60 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any]) -> Any:
             if not 1 <= i <= len(entry):
                 raise EvalError(f"{target.base}{idx}: outside the tensor")
             entry = entry[i - 1]
-        return sympy.diff(_ev(e.expr, env, arrays), sympy.sympify(entry))
-    args = [_ev(a, env, arrays) for a in e.args]
+        if e.expr not in _FREE:
+            _FREE[e.expr] = sorted(free_symbols(e.expr), key=str)
+        key = (e.expr, tuple((s, env.get(s)) for s in _FREE[e.expr]))
+        if key not in cache:
+            cache[key] = _ev(e.expr, env, arrays, cache)
+        return sympy.diff(cache[key], sympy.sympify(entry))
+    args = [_ev(a, env, arrays, cache) for a in e.args]
     if isinstance(e, Relational):
         return sympy.sympify(e.func(*args))
     return e.func(*args)
 
 
-def _ev_sequence(name: str, m: int, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any]) -> Any:
+_FREE: dict[Any, list[Symbol]] = {}  # free symbols of the polynomials that derivatives differentiate
+
+
+def _ev_sequence(name: str, m: int, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: dict) -> Any:
     succ = _DEFINED[name]
     var = next(iter(free_symbols(succ.hyps[0])))
     V = IndexedBase(name)
-    value = _ev(_BASES[name], env, arrays)
+    value = _ev(_BASES[name], env, arrays, cache)
     for j in range(m):
         step = subst(succ.rhs, {var: j}).xreplace({V[j]: value})
-        value = _ev(step, env, arrays)
+        value = _ev(step, env, arrays, cache)
     return value
 
 
 # --- scopes ----------------------------------------------------------------------------------------------
 
 
-def scope_of(hyps: Sequence[Any]) -> str:
-    """The scope a set of formal hypotheses covers: "all sizes", with the equations that pin a size.
+def scope_of(hyps: Sequence[Any], domain: Sequence[Any] = ()) -> str:
+    """The scope a statement covers, computed from its formal hypotheses: "all sizes", with every
+    equation (sizes pinned first) and every other condition, leaving out the sign assumptions of single
+    symbols and the ``domain`` (where the operators are defined: the window fits, an index in range).
 
-    >>> s, d, n = sympy.symbols("s d n", integer=True, positive=True)
-    >>> scope_of([sympy.Ge(s, 1), sympy.Eq(s, 1), sympy.Eq(d, 1)])
+    >>> s, d, n, k = sympy.symbols("s d n k", integer=True, positive=True)
+    >>> scope_of([sympy.Ge(s, 1), sympy.Eq(s, 1), sympy.Eq(d, 1), sympy.Le(k, n)], domain=[sympy.Le(k, n)])
     'all sizes with s = 1, d = 1'
-    >>> scope_of([sympy.Ge(n, 1)])
-    'all sizes'
+    >>> scope_of([sympy.Ge(n, 1), sympy.Le(2 * k, n + 1)])
+    'all sizes with 2*k ≤ n + 1'
     """
-    pins = [h for h in hyps if isinstance(h, sympy.Eq) and isinstance(h.lhs, Symbol) and h.rhs.is_Integer]
-    bounds = [
-        h
-        for h in hyps
-        if isinstance(h, (sympy.Le, sympy.Lt))
-        and isinstance(h.lhs, Symbol)
-        and h.rhs.is_Integer
-        and h.lhs.is_positive is not None
-    ]
-    text = "all sizes"
-    parts = [f"{h.lhs} = {h.rhs}" for h in pins] + [
-        f"{h.lhs} {'≤' if isinstance(h, sympy.Le) else '<'} {h.rhs}" for h in bounds
-    ]
-    return f"{text} with {', '.join(parts)}" if parts else text
+
+    def sign(h: Any) -> bool:
+        return isinstance(h, (sympy.Ge, sympy.Gt)) and isinstance(h.lhs, Symbol) and h.rhs in (0, 1)
+
+    def text(h: Any) -> str:
+        if isinstance(h, sympy.Eq):
+            return f"{h.lhs} = {h.rhs}"
+        for op, shown in ((sympy.Le, "≤"), (sympy.Lt, "<"), (sympy.Ge, "≥"), (sympy.Gt, ">")):
+            if isinstance(h, op):
+                return f"{h.lhs} {shown} {h.rhs}"
+        return str(h)
+
+    kept = [h for h in hyps if h is not sympy.true and not sign(h) and not any(h == g for g in domain)]
+    pins = [h for h in kept if isinstance(h, sympy.Eq) and isinstance(h.lhs, Symbol) and h.rhs.is_Integer]
+    rest = [h for h in kept if h not in pins]
+    parts = [text(h) for h in pins + rest]
+    return f"all sizes with {', '.join(parts)}" if parts else "all sizes"

@@ -75,5 +75,3 @@ def both_levels(thm: Any, concrete: ProofResult) -> ProofResult:
         result.detail += f"; concrete level: {concrete.verdict} ({concrete.detail})"
     result.counterexample = concrete.counterexample
     return result
-
-

@@ -18,7 +18,7 @@ from typing import Any
 
 import sympy
 
-from ..kernel import EvalError, evaluate
+from ..kernel import EvalError, evaluate, free_symbols
 from ..sizes import normalize_sizes, size_label
 from ..symbolic.tensor import symbols
 from ..systems import SYMPY
@@ -56,25 +56,27 @@ def bridge(thm: Theorem, spec: General) -> BridgeReport:
     return _values(spec)
 
 
-def _holds(hyps: tuple[Any, ...], env: dict[Any, int], arrays: dict[Any, Any]) -> bool:
-    return all(evaluate(h, env, arrays) is sympy.true for h in hyps)
+def _holds(hyps: tuple[Any, ...], env: dict[Any, int], arrays: dict[Any, Any], cache: dict | None = None) -> bool:
+    return all(evaluate(h, env, arrays, cache) is sympy.true for h in hyps)
 
 
 def _values(spec: General) -> BridgeReport:
     st = spec.statement
     points = 0
-    for env in spec.grid() if spec.grid else ():
+    for point in spec.grid() if spec.grid else ():
+        env = {k: v for k, v in point.items() if not isinstance(k, sympy.IndexedBase)}
+        arrays = {k: v for k, v in point.items() if isinstance(k, sympy.IndexedBase)}
         try:
-            if not _holds(st.hyps, env, {}):
+            if not _holds(st.hyps, env, arrays):
                 continue
-            lhs, rhs = evaluate(st.lhs, env, {}), evaluate(st.rhs, env, {})
+            lhs, rhs = evaluate(st.lhs, env, arrays), evaluate(st.rhs, env, arrays)
         except EvalError as err:
-            return BridgeReport(points, 0, f"{_show(env)}: {err}")
-        got = spec.value(env)
+            return BridgeReport(points, 0, f"{_show(point)}: {err}")
+        got = spec.value(point)
         if got is None:
             continue
         if sympy.simplify(lhs - got) != 0 or sympy.simplify(rhs - got) != 0:
-            return BridgeReport(points, 0, f"{_show(env)}: formal sides {lhs}, {rhs}; the operators give {got}")
+            return BridgeReport(points, 0, f"{_show(point)}: formal sides {lhs}, {rhs}; the operators give {got}")
         points += 1
     return BridgeReport(points, 0)
 
@@ -87,10 +89,17 @@ def _entries(thm: Theorem, spec: General) -> BridgeReport:
         env = spec.sizes(sizes) if spec.sizes else None
         if env is None:
             continue
+        indices = {var for var, _lo, _hi in spec.entry}
+        if not _holds(tuple(h for h in st.hyps if not free_symbols(h) & indices), env, {}):
+            continue  # a size outside the statement's hypotheses (e.g. s = 1 for the wide forms)
         inputs = {name: symbols(symbol_prefix(name), shape) for name, shape in thm.shapes(sizes).items()}
-        lhs_op, rhs_op = (parts(side)[spec.part] for side in thm.sides(SYMPY, **inputs, **sizes))
-        arrays = {spec.arrays[name]: arr.tolist() for name, arr in inputs.items() if name in spec.arrays}
         where = size_label(sizes)
+        sides = [parts(side) for side in thm.sides(SYMPY, **inputs, **sizes)]
+        if any(len(side) <= spec.part for side in sides):
+            return BridgeReport(points, entries, f"{where}: the operators give no form number {spec.part}")
+        lhs_op, rhs_op = (side[spec.part] for side in sides)
+        arrays = {spec.arrays[name]: arr.tolist() for name, arr in inputs.items() if name in spec.arrays}
+        cache: dict = {}  # the loss of a gradient statement is evaluated once per size
         try:
             ranges = [(int(evaluate(lo, env, {})), int(evaluate(hi, env, {}))) for _v, lo, hi in spec.entry]
         except EvalError as err:
@@ -104,9 +113,9 @@ def _entries(thm: Theorem, spec: General) -> BridgeReport:
             at = {**env, **{var: value for (var, _lo, _hi), value in zip(spec.entry, index)}}
             cell = tuple(value - lo for value, (lo, _hi) in zip(index, ranges))
             try:
-                if not _holds(st.hyps, at, arrays):
+                if not _holds(st.hyps, at, arrays, cache):
                     return BridgeReport(points, entries, f"{where}: the hypotheses fail at entry {index}")
-                formal = (evaluate(st.lhs, at, arrays), evaluate(st.rhs, at, arrays))
+                formal = (evaluate(st.lhs, at, arrays, cache), evaluate(st.rhs, at, arrays, cache))
             except EvalError as err:
                 return BridgeReport(points, entries, f"{where}, entry {index}: {err}")
             for side, value, op in zip(("lhs", "rhs"), formal, (lhs_op[cell], rhs_op[cell])):

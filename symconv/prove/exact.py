@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import sympy
 
 from ..errors import ParameterError
+from ..result import Counterexample, ProofResult
 from ..symbolic import sparse
 from ..symbolic.sparse import POLY, NotPolynomial, PolyArray, gc_paused
 from ..symbolic.tensor import entries, symbols
@@ -37,7 +38,6 @@ from ..systems import SPARSE, SYMPY
 from ..theorems.registry import Theorem, size_label
 from . import orderings
 from .counterexample import evaluate, find_assignment, shrink
-from ..result import Counterexample, ProofResult
 
 __all__ = ["ENGINES", "METHOD", "Decision", "clear_cache", "decide", "prove_at", "prove_concrete", "symbolic_sides"]
 

@@ -63,7 +63,7 @@ def prove_general(thm: Theorem) -> ProofResult:
         else:
             notes.append(f"{label}{len(kernel_thm.steps) - 1} kernel steps; bridge: {report}")
         steps.extend(kernel_thm.steps)
-        scopes.append(label + scope_of(kernel_thm.hyps))
+        scopes.append(label + scope_of(kernel_thm.hyps, spec.scope_domain))
         hyps.extend(h for h in kernel_thm.hyps if h not in hyps)
         for kind, names in kernel_thm.rests_on.items():
             rests[kind].update(names)

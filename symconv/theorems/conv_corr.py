@@ -65,5 +65,6 @@ general(
         entry=((i, 1, H.m), (j, 1, V.m)),
         sizes=axes_env(H, V),
         arrays={"X": X, "W": W},
+        domain=(H.fits(), V.fits()),
     ),
 )

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy
+from sympy import IndexedBase
+
+from ..formal import Axis, axes_env, conv, corr, dilated, indices, layer_loss, rot180
+from ..kernel import Proof, Statement, Thm
 from ..spec import conv_window
 from ..systems import System
-from .registry import theorem
+from .registry import General, general, proved, theorem
 
 
 def conv_out(sizes: dict[str, Any]) -> tuple[int, ...]:
@@ -199,3 +204,156 @@ def delta_recursion(B, H, W, delta, *, c_i, c_o, **_):
     return lhs, B.mul(B.act_prime(H), B.stack(back))
 
 
+# --- all sizes: any stride, padding per side and dilation, 2-D, 1-based like the notes ------------------
+
+H, V = Axis.named("h"), Axis.named("w")
+i, j, a, b, u, v, alpha, beta = indices("i j a b u v alpha beta")
+X, W, D = IndexedBase("X"), IndexedBase("W"), IndexedBase("delta")
+ELL = layer_loss(D, X, W, (H, V), (i, j), (a, b))  # ℓ = Σ_{i,j} δ_{i,j} [X * W]_{i,j}
+FITS = (H.fits(), V.fits())
+ARRAYS = {"X": X, "W": W, "delta": D}
+
+
+def _ranges(pairs: tuple[tuple[Any, Any, Any], ...]) -> tuple[Any, ...]:
+    return tuple(r for var, lo, hi in pairs for r in (sympy.Le(lo, var), sympy.Le(var, hi)))
+
+
+def _grad_weight_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂W_{α,β}: ∂W_{a,b}/∂W_{α,β} = δ_{a,α} δ_{b,β}")
+        .collapse(b, why="the Kronecker sum over b")
+        .decide(why="1 ≤ β ≤ k_w")
+        .collapse(a, why="the Kronecker sum over a")
+        .decide(why="1 ≤ α ≤ k_h")
+        .stretch(i, H.s, 1 - H.s, u, why="u = (i − 1)s_h + 1: δ dilated by s_h (s_h − 1 zeros between cells)")
+        .stretch(j, V.s, 1 - V.s, v, why="v = (j − 1)s_w + 1")
+        .qed()
+    )
+
+
+#: the correlation of the padded input with δ dilated by s, read every d cells (stride d)
+BACK = tuple(Axis(ax.n, ax.s * (ax.m - 1) + 1, ax.d, 1, ax.lo, ax.hi) for ax in (H, V))
+WEIGHT_ENTRY = ((alpha, 1, H.k), (beta, 1, V.k))
+
+general(
+    "grad_weight_eq_corr",
+    General(
+        Statement(
+            "grad_weight_eq_corr",
+            sympy.Derivative(ELL, W[alpha, beta]),
+            corr(X, lambda p, q: dilated(D, (H, V), (p, q)), BACK, (alpha, beta), (u, v)),
+            FITS + _ranges(WEIGHT_ENTRY),
+        ),
+        _grad_weight_proof,
+        entry=WEIGHT_ENTRY,
+        sizes=axes_env(H, V),
+        arrays=ARRAYS,
+        domain=FITS,
+    ),
+)
+
+
+def _transposed_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂X_{u,v}: X̃ reads X_{u,v} where its cell minus the padding is (u, v)")
+        .decide(why="a cell equal to (u, v) lies in the input, not in the padding")
+        .push(a)
+        .push(b)
+        .exchange(j)
+        .exchange(j)
+        .exchange(i)
+        .exchange(i, why="exchange the finite sums: taps outside, windows inside")
+        .collapse(j, why="the window j whose tap b reads column v: s_w | v + p_w^lo − 1 − (b − 1)d_w")
+        .collapse(i, why="the window i whose tap a reads row u")
+        .reindex(a, H.k - a + 1, why="a ↦ k_h − a + 1: the kernel rotated by 180°")
+        .reindex(b, V.k - b + 1, why="b ↦ k_w − b + 1")
+        .qed()
+    )
+
+
+#: δ dilated by s, padded by d(k − 1) in front, correlated with rot180(W) at dilation d, cropped by p^lo
+TRANSPOSED = tuple(Axis(ax.s * (ax.m - 1) + 1, ax.k, 1, ax.d, ax.d * (ax.k - 1), 0) for ax in (H, V))
+INPUT_ENTRY = ((u, 1, H.n), (v, 1, V.n))
+
+# the wide forms: stated for stride 1, no padding, no dilation (hypotheses, so the scope says so)
+PLAIN = tuple(sympy.Eq(x, value) for ax in (H, V) for x, value in ((ax.s, 1), (ax.d, 1), (ax.lo, 0), (ax.hi, 0)))
+ON_D = tuple(Axis(ax.m, ax.k, lo=ax.k - 1, hi=ax.k - 1) for ax in (H, V))  # δ (m cells) padded by k − 1
+ON_W = tuple(Axis(ax.k, ax.m, lo=ax.m - 1, hi=ax.m - 1) for ax in (H, V))  # W padded by m − 1
+
+
+def _wide(n: Any, k: Any, suffix: str) -> dict[Any, Any]:
+    """Instantiate an axis of conv_eq_corr_rot180 at a wide layer (input n, kernel k, padding k − 1)."""
+    ax = Axis.named(suffix)
+    return {ax.n: n, ax.k: k, ax.s: 1, ax.d: 1, ax.lo: k - 1, ax.hi: k - 1}
+
+
+def _wide_conv_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .instance(proved("grad_input_eq_full_conv", 0), why="the transposed form")
+        .reindex(a, H.k - a + 1, why="a ↦ k_h − a + 1")
+        .reindex(b, V.k - b + 1, why="b ↦ k_w − b + 1; at s = 1, d = 1, p = 0 this is δ ⊗~ W")
+        .qed()
+    )
+
+
+def _wide_rot_proof(st: Statement) -> Thm:
+    rot = {**_wide(H.m, H.k, "h"), **_wide(V.m, V.k, "w"), i: u, j: v, X: D}
+    return (
+        Proof(st)
+        .instance(proved("grad_input_eq_full_conv", 1), why="= δ ⊗~ W")
+        .instance(proved("conv_eq_corr_rot180"), rot, why="convolving with W is correlating with rot180(W)")
+        .qed()
+    )
+
+
+def _wide_swap_proof(st: Statement) -> Thm:
+    sizes = {H.n: H.m, V.n: V.m}  # full_corr_rot180_comm's n is δ's size here
+    return (
+        Proof(st)
+        .instance(proved("grad_input_eq_full_conv", 2), why="= rot180(W) *~ δ")
+        .instance(proved("full_corr_rot180_comm"), {**sizes, i: u, j: v, X: D}, why="rot180(W) *~ δ = rot180(δ) *~ W")
+        .qed()
+    )
+
+
+WIDE_HYPS = FITS + _ranges(INPUT_ENTRY) + PLAIN
+WIDE_LHS = sympy.Derivative(ELL, X[u, v])
+WIDE_FORMS = (
+    ("δ ⊗~ W", conv(D, W, ON_D, (u, v), (a, b)), _wide_conv_proof),
+    ("rot180(W) *~ δ", corr(D, rot180(W, ON_D), ON_D, (u, v), (a, b)), _wide_rot_proof),
+    ("rot180(δ) *~ W", corr(W, rot180(D, ON_W), ON_W, (u, v), (a, b)), _wide_swap_proof),
+)
+
+general(
+    "grad_input_eq_full_conv",
+    General(
+        Statement(
+            "grad_input_eq_full_conv",
+            sympy.Derivative(ELL, X[u, v]),
+            corr(lambda p, q: dilated(D, (H, V), (p, q)), rot180(W, (H, V)), TRANSPOSED, (u + H.lo, v + V.lo), (a, b)),
+            FITS + _ranges(INPUT_ENTRY),
+        ),
+        _transposed_proof,
+        label="the transposed convolution",
+        entry=INPUT_ENTRY,
+        sizes=axes_env(H, V),
+        arrays=ARRAYS,
+        domain=FITS,
+    ),
+    *(
+        General(
+            Statement(f"grad_input_eq_full_conv ({label})", WIDE_LHS, form, WIDE_HYPS),
+            proof,
+            label=label,
+            entry=INPUT_ENTRY,
+            sizes=axes_env(H, V),
+            arrays=ARRAYS,
+            domain=FITS,
+            part=number,
+        )
+        for number, (label, form, proof) in enumerate(WIDE_FORMS, 1)
+    ),
+)

@@ -52,7 +52,11 @@ class General:
       ``sizes(registry sizes) -> {formal symbol: int}`` (``None`` where the statement does not apply),
       ``arrays`` maps the theorem's input names to the statement's tensors;
     * a *value* statement (``entry == ()``) is evaluated at each point of ``grid`` (formal symbols to
-      ints) where its hypotheses hold, against ``value(point)``, computed from the operators.
+      ints, tensors to nested lists) where its hypotheses hold, against ``value(point)``, computed from
+      the operators.
+
+    ``domain`` lists the hypotheses that say where the operators are defined (the window fits …): they
+    are part of the statement but not of its printed scope.
     """
 
     statement: Statement
@@ -63,8 +67,16 @@ class General:
     arrays: dict[str, Any] = field(default_factory=dict)
     part: int = 0
     bridge_sizes: tuple[dict[str, Any], ...] = ()
-    grid: Callable[[], Iterable[dict[Any, int]]] | None = None
-    value: Callable[[dict[Any, int]], Any] | None = None
+    grid: Callable[[], Iterable[dict[Any, Any]]] | None = None
+    value: Callable[[dict[Any, Any]], Any] | None = None
+    domain: tuple[Any, ...] = ()
+
+    @property
+    def scope_domain(self) -> tuple[Any, ...]:
+        """Hypotheses that only say where the operators are defined (left out of the printed scope): the
+        ``domain`` given, and every hypothesis that mentions an entry index (``1 ≤ i ≤ m``)."""
+        indices = {var for var, _lo, _hi in self.entry}
+        return self.domain + tuple(h for h in self.statement.hyps if h.free_symbols & indices)
 
 
 @dataclass(frozen=True)
@@ -246,5 +258,3 @@ def get(name: str) -> Theorem:
     except KeyError:
         known = ", ".join(sorted(_REGISTRY))
         raise UnknownTheoremError("name", name, f"a registered theorem: {known}") from None
-
-
