@@ -14,7 +14,7 @@ from typing import Any
 from .check import BACKENDS, check_result
 from .errors import SymconvError
 from .latex.cli import register as register_latex
-from .prove import ProofResult, prove
+from .prove import ProofResult, both_levels, prove
 from .theorems.registry import get, size_label, theorems
 
 __all__ = ["main", "parse_sizes"]
@@ -62,20 +62,16 @@ def _top_level_split(text: str) -> list[str]:
 
 
 def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str], engine: str = "fast") -> ProofResult:
-    """Prove ``name`` and cross-check it; with an all-sizes proof (asked for, or registered and no
-    sizes given) that proof is reported, and the concrete level must agree with it."""
+    """Prove ``name`` and cross-check it.  With an all-sizes statement (asked for, or registered and no
+    sizes given) the all-sizes result is reported, reconciled with the concrete level (``both_levels``);
+    when it does not reach ``proved`` and was not asked for, the concrete result is reported."""
     start = time.perf_counter()
     concrete = prove(name, engine=engine, **sizes)
     result = concrete
-    if general or (not sizes and get(name).general is not None):
-        result = prove(name, general=True)
-        if result.verdict == "proved" and concrete.verdict != "proved":
-            result.verdict = "unknown"
-            result.detail = f"the levels disagree: the concrete proof says {concrete.verdict} ({concrete.detail})"
-        elif result.verdict == "unknown" and not general:
+    if general or (not sizes and get(name).general):
+        result = both_levels(get(name), concrete)
+        if result.verdict != "proved" and not general:
             result = concrete  # no all-sizes proof reached: report what the concrete level shows
-        else:
-            result.detail += f"; concrete level: {concrete.verdict} ({concrete.method})"
     for backend in backends:
         result.checks[backend] = check_result(concrete, backend)
     result.seconds = time.perf_counter() - start
@@ -83,8 +79,8 @@ def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str
 
 
 def _scope_text(result: ProofResult) -> str:
-    if result.scope == "general":
-        return "general"
+    if result.level == "general":
+        return result.scope
     if len(result.scope) == 1 and "grid" in result.scope[0]:
         return f"grid of {result.scope[0]['cases']} cases"
     text = "; ".join(size_label(s) for s in result.scope)

@@ -1,0 +1,187 @@
+"""The trusted kernel: each rule applies where it should and refuses where it must not."""
+
+import pytest
+import sympy
+from sympy import IndexedBase, KroneckerDelta, Piecewise
+
+from symconv.kernel import (
+    Context,
+    KernelError,
+    Proof,
+    Statement,
+    Sum,
+    Thm,
+    by_solver,
+    canon,
+    check_term,
+    define_sequence,
+    equal,
+    evaluate,
+    induction,
+    scope_of,
+    subst,
+)
+
+i, j, a, b, u, m = sympy.symbols("i j a b u m", integer=True)
+n, k, s, d = sympy.symbols("n k s d", integer=True, positive=True)
+q = sympy.Symbol("q", integer=True, nonnegative=True)
+X, W = IndexedBase("X"), IndexedBase("W")
+
+
+def test_a_thm_is_made_by_the_kernel_only():
+    with pytest.raises(KernelError, match="kernel's rules only"):
+        Thm(object(), "fake", (), 0, 1, (), frozenset())
+    thm = Proof(Statement("refl", X[i], X[i])).qed()
+    with pytest.raises(KernelError, match="immutable"):
+        thm.rhs = 2
+
+
+def test_terms_outside_the_language_are_refused_by_name():
+    with pytest.raises(KernelError, match="not declared integer"):
+        check_term(sympy.Symbol("x") + 1)
+    with pytest.raises(KernelError, match="Float"):
+        check_term(sympy.Float(1.5) * n)
+    with pytest.raises(KernelError, match="reserved for bound variables"):
+        check_term(sympy.Symbol("ᵇ0", integer=True))
+    with pytest.raises(KernelError, match="non-integer exponent"):
+        check_term(n ** sympy.Rational(1, 2))
+    with pytest.raises(KernelError, match="sign assumption"):
+        Statement("signed", Sum(X[n], (n, 1, 3)), 0)
+
+
+def test_sums_are_not_karr_sums():
+    assert evaluate(Sum(1, (i, 1, n)), {n: 0}, {}) == 0
+    assert sympy.Sum(1, (i, 1, -3)).doit() == -3  # SymPy's convention, which the kernel never uses
+
+
+def test_equality_is_up_to_simultaneous_capture_free_renaming():
+    assert equal(Sum(Sum(X[i, j], (j, 1, n)), (i, 1, n)), Sum(Sum(X[a, b], (b, 1, n)), (a, 1, n)))
+    assert not equal(Sum(Sum(X[j, j], (j, 1, n)), (i, 1, n)), Sum(Sum(X[j, i], (i, 1, n)), (j, 1, n)))
+    assert not equal(Sum(i * X[i], (i, 1, n)), i * Sum(X[j], (j, 1, n)))
+    assert subst(Sum(i * X[j], (j, 1, 3)), {i: j}) == Sum(
+        j * X[sympy.Symbol("j'", integer=True)], (sympy.Symbol("j'", integer=True), 1, 3)
+    )
+
+
+def test_reindex_computes_the_new_range_and_refuses_non_bijections():
+    p = Proof(Statement("rev", Sum(X[a], (a, 1, k)), Sum(X[k - a + 1], (a, 1, k))))
+    assert p.reindex(a, k - a + 1).qed().rests_on["rules"] == ["reindex"]
+    with pytest.raises(KernelError, match="not ±"):
+        Proof(Statement("twice", Sum(X[a], (a, 1, k)), 0)).reindex(a, 2 * a)
+    with pytest.raises(KernelError, match="captured"):
+        Proof(Statement("cap", Sum(X[a] * i, (a, 1, k)), 0)).reindex(a, i + 1, i)
+
+
+def test_push_renames_instead_of_capturing():
+    st = Statement("push", i * Sum(X[i], (i, 1, n)), Sum(i * X[i], (i, 1, n)))
+    p = Proof(st).push(i)
+    assert str(p.current) == "Sum(i*X[i'], (i', 1, n))"
+    with pytest.raises(KernelError, match="not at the right side"):
+        p.qed()
+
+
+def test_exchange_needs_independent_bounds():
+    st = Statement("tri", Sum(Sum(X[a, b], (b, 1, a)), (a, 1, n)), 0)
+    with pytest.raises(KernelError, match="depend on a"):
+        Proof(st).exchange(a)
+
+
+def test_collapse_and_decide():
+    st = Statement(
+        "kron",
+        Sum(KroneckerDelta(a, u) * X[a], (a, 1, n)),
+        X[u],
+        (sympy.Le(1, u), sympy.Le(u, n)),
+    )
+    thm = Proof(st).collapse(a).decide().qed()
+    assert [step.rule for step in thm.steps] == ["start", "collapse", "decide"]
+    loose = Statement("kron_unbounded", Sum(KroneckerDelta(a, u) * X[a], (a, 1, n)), X[u])
+    with pytest.raises(KernelError, match="no condition is decided"):
+        Proof(loose).collapse(a).decide()
+
+
+def test_split_side_conditions_are_decided_by_the_solver():
+    st = Statement("split", Sum(X[a], (a, 1, n)), Sum(X[a], (a, 1, 2)) + Sum(X[a], (a, 3, n)), (sympy.Ge(n, 2),))
+    Proof(st).split(a, 2).qed()
+    unsure = Statement("split_unsure", Sum(X[a], (a, 1, n)), 0)
+    with pytest.raises(KernelError, match="not entailed"):
+        Proof(unsure).split(a, n + 1)
+
+
+def test_rerange_requires_the_same_set():
+    st = Statement("rr", Sum(Piecewise((X[a], sympy.Le(a, n)), (0, True)), (a, 1, n + 5)), Sum(X[a], (a, 1, n)))
+    Proof(st).rerange(a, 1, n).qed()
+    with pytest.raises(KernelError, match="rerange"):
+        Proof(st).rerange(a, 1, n + 1)
+
+
+def test_expected_forms_are_checked():
+    st = Statement("count", Sum(1, (a, 1, n)), n)
+    Proof(st).count(a, expect=n).qed()
+    with pytest.raises(KernelError, match="not the expected"):
+        Proof(st).count(a, expect=n + 7)
+
+
+def test_steps_may_not_introduce_free_symbols():
+    t = sympy.Symbol("t", integer=True)
+    st = Statement("stray", Sum(X[a], (a, 1, n)), Sum(X[a], (a, 1, n)))
+    with pytest.raises(KernelError, match="free symbols"):
+        Proof(st).reindex(a, a + t)  # true for every t, but t is not a symbol of the statement
+
+
+def test_instances_check_their_hypotheses_where_they_are_used():
+    half = by_solver(Statement("stride_divides", sympy.floor((s * q + s - 1) / s), q))
+    st = Statement("use", X[sympy.floor((s * q + s - 1) / s)], X[q])
+    assert Proof(st).instance(half).qed().rests_on["instances"] == ["stride_divides"]
+    r = sympy.Symbol("r", integer=True)
+    wrong = Statement("use_negative", X[sympy.floor((s * r + s - 1) / s)], X[r])
+    with pytest.raises(KernelError, match="not entailed"):
+        Proof(wrong).instance(half, {q: r})  # q ≥ 0 is a hypothesis of the lemma: not known of r
+    with pytest.raises(KernelError, match="does not occur"):
+        Proof(st).instance(half, {q: q + 1})
+
+
+def test_the_solver_refuses_what_is_false_or_unknown():
+    with pytest.raises(KernelError, match="not entailed"):
+        by_solver(Statement("ceil", sympy.ceiling((n - k) / s) + 1, sympy.floor((n - k) / s) + 1))
+    assert Context([sympy.Ge(a, 0)]).entails(sympy.Ge(s * a, a))
+    assert not Context([]).entails(sympy.Ge(s * a, a))
+
+
+def test_induction_and_definitions():
+    L, l = sympy.symbols("L l", integer=True)
+    T = IndexedBase("T_demo")
+    V, zero, succ = define_sequence("V_demo", m, 0, T[m + 1] + IndexedBase("V_demo")[m])
+    with pytest.raises(KernelError, match="already defined"):
+        define_sequence("V_demo", m, 1, 0)
+    with pytest.raises(KernelError, match="depend on"):
+        define_sequence("V_param", m, n, 0)  # a parameter would make V[m] mean different things
+    total = Sum(T[l], (l, 1, L))
+    empty = Proof(Statement("empty", Sum(T[l], (l, 1, 0)), 0)).singleton(l).qed()
+    base = Proof(Statement("V_base", V[0], Sum(T[l], (l, 1, 0)))).instance(zero).instance(empty, reverse=True).qed()
+    peel = Proof(Statement("peel", Sum(T[l], (l, 1, L + 1)), total + T[L + 1], (sympy.Ge(L, 0),)))
+    peel = peel.split(l, L).singleton(l, which=1).qed()
+    hyp = sympy.Eq(V[L], total)
+    step_st = Statement("V_step", V[L + 1], Sum(T[l], (l, 1, L + 1)), (sympy.Ge(L, 0), hyp))
+    step = Proof(step_st).instance(succ, {m: L}).hypothesis(hyp).instance(peel, reverse=True).qed()
+    claim = Statement("V_is_a_sum", V[L], total, (sympy.Ge(L, 0),))
+    thm = induction(claim, L, 0, base, step)
+    assert thm.rests_on["definitions"] == ["V_demo"] and "induction" in thm.rests_on["rules"]
+    assert evaluate(V[3], {}, {T: [1, 2, 4]}) == 7 == evaluate(total, {L: 3}, {T: [1, 2, 4]})
+    wrong = Statement("V_wrong", V[L], total + 1, (sympy.Ge(L, 0),))
+    with pytest.raises(KernelError, match="base"):
+        induction(wrong, L, 0, base, step)
+    with pytest.raises(KernelError, match="must assume"):
+        induction(Statement("V_no_floor", V[L], total), L, 0, base, step)
+
+
+def test_scopes_are_computed_from_formal_hypotheses():
+    assert scope_of([sympy.Eq(s, 1), sympy.Le(k, n)], domain=[sympy.Le(k, n)]) == "all sizes with s = 1"
+    assert scope_of([sympy.Ge(n, 1)]) == "all sizes"
+
+
+def test_canonical_form_folds_indicators_and_divisibility():
+    left = Piecewise((Sum(X[a], (a, 1, n)), sympy.Ge(n, 2)), (0, True))
+    right = Sum(Piecewise((X[a], sympy.Ge(n, 2)), (0, True)), (a, 1, n))
+    assert canon(left) == canon(right)
+    assert equal(sympy.Eq(sympy.Mod(u + s, -s), 0), sympy.Eq(sympy.Mod(u, s), 0))
