@@ -464,18 +464,21 @@ def _peel() -> Thm:
     return pr.qed()
 
 
-def _reach() -> Thm:
-    """``L ≥ 0 ⊢ R[L] = Σ_{l=1}^{L} (K[l] − 1) Π_{j=l+1}^{L} S[j]`` by induction on ``L``."""
-    goal = Statement("reach_closed", R[L], closed(L), (sympy.Ge(L, 0),))
+def reach_base() -> Thm:
+    """``R[0] = Σ_{l=1}^{0} …`` (both 0): the base of the induction."""
     empty = Proof(Statement("reach_empty", closed(0), 0)).singleton(l, why="no layer: an empty sum").qed()
-    base = (
+    return (
         Proof(Statement("reach_base", R[0], closed(0)))
         .instance(R_ZERO, why="R[0] = 0: the output cell itself")
         .instance(empty, reverse=True, why="an empty sum")
         .qed()
     )
+
+
+def reach_step() -> Thm:
+    """``L ≥ 0, R[L] = Σ_{l=1}^{L} … ⊢ R[L + 1] = Σ_{l=1}^{L+1} …``: the step of the induction."""
     hypothesis = Eq(R[L], closed(L))
-    step = (
+    return (
         Proof(Statement("reach_step", R[L + 1], closed(L + 1), (sympy.Ge(L, 0), hypothesis)))
         .instance(R_SUCC, {m: L}, why="one more layer: its window reaches S·R + K − 1")
         .hypothesis(hypothesis, why="the induction hypothesis P(L)")
@@ -483,7 +486,14 @@ def _reach() -> Thm:
         .instance(_peel(), reverse=True, why="the closed form for L + 1 layers, split at its bottom layer")
         .qed()
     )
-    return induction(goal, L, 0, base, step)
+
+
+REACH = Statement("reach_closed", R[L], closed(L), (sympy.Ge(L, 0),))
+
+
+def _reach() -> Thm:
+    """``L ≥ 0 ⊢ R[L] = Σ_{l=1}^{L} (K[l] − 1) Π_{j=l+1}^{L} S[j]`` by induction on ``L``."""
+    return induction(REACH, L, 0, reach_base(), reach_step())
 
 
 def _receptive_proof(st: Statement) -> Thm:
