@@ -40,12 +40,20 @@ from .registry import General, Theorem, proved
 
 
 def positive(names: str) -> Any:
-    """Integer symbols declared positive (sizes, strides, dilations)."""
+    """Integer symbols declared positive (sizes, strides, dilations).
+
+    >>> positive("n k")[0].is_positive
+    True
+    """
     return sympy.symbols(names, integer=True, positive=True)
 
 
 def nonneg(names: str) -> Any:
-    """Integer symbols declared nonnegative (paddings, slack)."""
+    """Integer symbols declared nonnegative (paddings, slack).
+
+    >>> nonneg("p q")[1].is_nonnegative
+    True
+    """
     return sympy.symbols(names, integer=True, nonnegative=True)
 
 
@@ -72,7 +80,7 @@ def windows(cells: Any, kernel: Any, stride: Any = 1, dilation: Any = 1) -> Any:
     it fits, as :func:`symconv.symbolic.window.axis_windows` does (``j ≤ N`` bounds the enumeration).
 
     >>> windows(n, k)
-    Sum(Piecewise((1, j + k <= n), (0, True)), (j, 0, n))
+    Sum(Piecewise((1, n >= j + k), (0, True)), (j, 0, n))
     """
     return Sum(Piecewise((1, Le(j * stride + dilation * (kernel - 1) + 1, cells)), (0, True)), (j, 0, cells))
 
@@ -248,7 +256,12 @@ def kernel_fits(hyps: tuple[Any, ...]) -> tuple[Any, ...]:
 
 def corollary(subs: dict[Any, Any] | None = None) -> Callable[[Statement], Thm]:
     """A proof by ``output_size_formula``: its instance (``subs``), the pinned sizes substituted (the
-    hypotheses ``x = …``), then arithmetic decided by z3 under the hypotheses."""
+    hypotheses ``x = …``), then arithmetic decided by z3 under the hypotheses.
+
+    >>> st = Statement("narrow", windows(n, k), n - k + 1, (Le(k, n),))
+    >>> corollary({p_lo: 0, p_hi: 0, s: 1, d: 1})(st).rests_on["instances"]
+    ['output_size_formula']
+    """
 
     def proof(st: Statement) -> Thm:
         pr = Proof(st).instance(
@@ -739,7 +752,12 @@ CEIL = sympy.ceiling((n + 2 * p - SPAN) / s) + 1  # windows while the previous o
 def ceil_windows(kernel: Any = k, pad: Any = p) -> Any:
     """``Σ_{j=0}^{n+2p} [j = 0 ∨ ((j − 1)s + e < n + 2p ∧ j·s < n + p)]``: PyTorch's ceil-mode windows, as
     :func:`~symconv.symbolic.window.axis_windows` enumerates them (a window is added while the previous one
-    has not reached the end of the padded input, but never starts in the right padding)."""
+    has not reached the end of the padded input, but never starts in the right padding).
+
+    >>> from symconv.kernel import evaluate
+    >>> evaluate(ceil_windows(), {n: 32, k: 1, s: 2, d: 1, p: 0}, {})  # the plain ceiling says 17
+    16
+    """
     span = d * (kernel - 1) + 1
     keep = sympy.Or(Eq(j, 0), sympy.And(sympy.Lt((j - 1) * s + span, n + 2 * pad), sympy.Lt(j * s, n + pad)))
     return Sum(Piecewise((1, keep), (0, True)), (j, 0, n + 2 * pad))

@@ -89,7 +89,11 @@ def ones(*ranges: tuple[Any, Any, Any]) -> Any:
 
 
 def count_out(st: Statement) -> Thm:
-    """Count every sum of the left side from the innermost out (each ``Σ_{v=lo}^{hi} c = (hi − lo + 1)c``)."""
+    """Count every sum of the left side from the innermost out (each ``Σ_{v=lo}^{hi} c = (hi − lo + 1)c``).
+
+    >>> [step.rule for step in count_out(Statement("taps", ones((a, 1, k_h), (b, 1, k_w)), k_h * k_w)).steps]
+    ['start', 'count', 'count']
+    """
     pr = Proof(st)
     while True:
         inner = [e for e in sympy.preorder_traversal(pr.current) if isinstance(e, Sum) and not e.function.has(Sum)]
@@ -100,7 +104,11 @@ def count_out(st: Statement) -> Thm:
 
 
 def grid_of(*axes: tuple[Any, Any]) -> Callable[[], Iterator[Point]]:
-    """A bridge grid: every combination of the values given for each formal symbol (an int pins it)."""
+    """A bridge grid: every combination of the values given for each formal symbol (an int pins it).
+
+    >>> [sorted(point.values()) for point in grid_of((c_i, (1, 2)), (c_o, 3))()]
+    [[1, 3], [2, 3]]
+    """
 
     def grid() -> Iterator[Point]:
         values = [(vals,) if isinstance(vals, int) else tuple(vals) for _, vals in axes]
@@ -441,7 +449,12 @@ R, R_ZERO, R_SUCC = define_sequence("R", m, 0, S[m + 1] * IndexedBase("R")[m] + 
 
 def closed(top: Any) -> Any:
     """``Σ_{l=1}^{L} (K[l] − 1) Π_{j=l+1}^{L} S[j]``: the reach of ``L`` layers counted from the top (the
-    notes' ``Σ_l (k_l − 1) Π_{j<l} s_j`` with layers counted from the input)."""
+    notes' ``Σ_l (k_l − 1) Π_{j<l} s_j`` with layers counted from the input).
+
+    >>> from symconv.kernel import evaluate
+    >>> evaluate(closed(2), {}, {K: [2, 3], S: [1, 2]})  # (2 − 1)·2 + (3 − 1)
+    4
+    """
     return Sum((K[l] - 1) * Product(S[jj], (jj, l + 1, top)), (l, 1, top))
 
 
@@ -465,7 +478,11 @@ def _peel() -> Thm:
 
 
 def reach_base() -> Thm:
-    """``R[0] = Σ_{l=1}^{0} …`` (both 0): the base of the induction."""
+    """``R[0] = Σ_{l=1}^{0} …`` (both 0): the base of the induction.
+
+    >>> [step.rule for step in reach_base().steps]
+    ['start', 'instance', 'instance']
+    """
     empty = Proof(Statement("reach_empty", closed(0), 0)).singleton(l, why="no layer: an empty sum").qed()
     return (
         Proof(Statement("reach_base", R[0], closed(0)))
@@ -476,7 +493,11 @@ def reach_base() -> Thm:
 
 
 def reach_step() -> Thm:
-    """``L ≥ 0, R[L] = Σ_{l=1}^{L} … ⊢ R[L + 1] = Σ_{l=1}^{L+1} …``: the step of the induction."""
+    """``L ≥ 0, R[L] = Σ_{l=1}^{L} … ⊢ R[L + 1] = Σ_{l=1}^{L+1} …``: the step of the induction.
+
+    >>> [step.rule for step in reach_step().steps]
+    ['start', 'instance', 'hypothesis', 'linearity', 'instance']
+    """
     hypothesis = Eq(R[L], closed(L))
     return (
         Proof(Statement("reach_step", R[L + 1], closed(L + 1), (sympy.Ge(L, 0), hypothesis)))
