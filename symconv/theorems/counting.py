@@ -303,7 +303,7 @@ _register(
 
 # --- the notes' figures ----------------------------------------------------------------------------
 
-layers_, samples, work, rate = sympy.symbols("L N T R", integer=True, positive=True)
+layers_, samples, work, rate = sympy.symbols("L N T rate", integer=True, positive=True)
 NOTES_LAYER = {c_o: 100, c_i: 100, k_h: 5, k_w: 5, m_h: 64, m_w: 64}
 NOTES_RUN = {**NOTES_LAYER, layers_: 10, samples: 10**6}
 CPU, GPU = 15 * 10**10, 12 * 10**12  # multiply-adds per second: 0.15 and 12 TFLOP/s
