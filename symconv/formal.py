@@ -108,10 +108,12 @@ class Axis:
         return sympy.Le(self.span, self.n + self.lo + self.hi)
 
 
-def padded(X: IndexedBase, axes: Sequence[Axis], cells: Sequence[Any]) -> Any:
-    """``X̃[u, v]``: the padded input at padded cells ``cells``, zero in the padding."""
+def padded(X: Any, axes: Sequence[Axis], cells: Sequence[Any]) -> Any:
+    """``X̃[u, v]``: the padded input at padded cells ``cells``, zero in the padding (``X`` is an
+    ``IndexedBase`` or a function of the input indices, e.g. :func:`dilated`)."""
     inside = sympy.And(*[ax.inside(u) for ax, u in zip(axes, cells)])
-    return Piecewise((X[tuple(u - ax.lo for ax, u in zip(axes, cells))], inside), (0, True))
+    at = tuple(u - ax.lo for ax, u in zip(axes, cells))
+    return Piecewise((X(*at) if callable(X) else X[at], inside), (0, True))
 
 
 def _taps(body: Any, axes: Sequence[Axis], taps: Sequence[sympy.Symbol]) -> Any:
@@ -120,7 +122,7 @@ def _taps(body: Any, axes: Sequence[Axis], taps: Sequence[sympy.Symbol]) -> Any:
     return body
 
 
-def corr(X: IndexedBase, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+def corr(X: Any, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
     """``[X * W]_out = Σ_taps W[taps] X̃[tap cells]``: cross-correlation (PyTorch's ``conv2d``).
 
     ``W`` is an ``IndexedBase`` or a function of the tap indices (e.g. :func:`rot180`)."""
@@ -129,7 +131,7 @@ def corr(X: IndexedBase, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps:
     return _taps(weight * padded(X, axes, cells), axes, taps)
 
 
-def conv(X: IndexedBase, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+def conv(X: Any, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
     """``[X ⊗ W]_out = Σ_taps W[taps] X̃[backward tap cells]``: true convolution (the kernel runs
     backwards through each window, the notes' ``y_t = Σ_k w_k x_{t−k+1}``)."""
     weight = W(*taps) if callable(W) else W[tuple(taps)]

@@ -78,6 +78,7 @@ __all__ = [
     "equal",
     "evaluate",
     "induction",
+    "same_value",
     "scope_of",
 ]
 
@@ -1519,6 +1520,28 @@ def _same_hyp(a: Any, b: Any) -> bool:
     if isinstance(a, sympy.Eq) and isinstance(b, sympy.Eq):
         return equal(a.lhs, b.lhs) and equal(a.rhs, b.rhs)
     return _eq_cond(canon(a), canon(b), None) if not isinstance(a, sympy.Eq) else False
+
+
+# --- concrete sizes: exact values compared -------------------------------------------------------------
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two exact values are equal: SymPy expressions (``expand(a − b) = 0``; rational
+    coefficients, no floats) or canonical sparse polynomials (``{monomial: Fraction}`` dicts, compared
+    as dicts).  A concrete-size proof is ``proved`` when this holds for every entry.
+
+    >>> x, y = sympy.symbols("x y")
+    >>> same_value((x + y) ** 2, x**2 + 2 * x * y + y**2), same_value(x * y, y * x + 1)
+    (True, False)
+    >>> same_value({(1, 0): 2}, {(1, 0): 2})
+    True
+    """
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a == b
+    a, b = sympy.sympify(a), sympy.sympify(b)
+    if a.has(sympy.Float) or b.has(sympy.Float):
+        raise KernelError(f"same_value: {a if a.has(sympy.Float) else b} holds a float; compare exact values only")
+    return sympy.expand(a - b) == 0
 
 
 # --- semantics: evaluation at concrete sizes (the bridge to the operators) -------------------------------

@@ -2,8 +2,9 @@
 
 Both sides are built by the symbolic operators (:mod:`symconv.symbolic`, one
 window primitive, the index formulas) on symbols; the identity is *proved*
-at a size when every entry of ``lhs - rhs`` is the zero polynomial (rational
-coefficients, no floats).  Two engines run the same operator code:
+at a size when the kernel (:func:`symconv.kernel.same_value`) finds every
+entry of ``lhs - rhs`` to be the zero polynomial (rational coefficients, no
+floats).  Two engines run the same operator code:
 
 * ``"fast"`` (the default): the entries are sparse polynomials
   (:mod:`symconv.symbolic.sparse`, the :data:`~symconv.systems.SPARSE`
@@ -30,6 +31,7 @@ from typing import Any, NamedTuple
 import sympy
 
 from ..errors import ParameterError
+from ..kernel import same_value
 from ..result import Counterexample, ProofResult
 from ..symbolic import sparse
 from ..symbolic.sparse import POLY, NotPolynomial, PolyArray, gc_paused
@@ -153,7 +155,7 @@ def _sparse_verdict(thm: Theorem, sizes: dict[str, Any]) -> tuple[str, Counterex
         return "refuted", _shape_mismatch(sym_inputs, L, R, sizes)
     lhs_entries = (e for a in L for e in a.ravel().tolist())
     rhs_entries = (e for b in R for e in b.ravel().tolist())
-    diffs = [l - r for l, r in zip(lhs_entries, rhs_entries) if l.terms != r.terms]  # canonical: equal dicts
+    diffs = [l - r for l, r in zip(lhs_entries, rhs_entries) if not same_value(l.terms, r.terms)]
     if not diffs:
         return "proved", None
     # refuted: the counterexample is found on the SymPy form of the differences, as the SymPy engine does
@@ -171,9 +173,9 @@ def _decide_sympy(thm: Theorem, sizes: dict[str, Any]) -> tuple[str, Counterexam
     many = len(L) > 1
     diffs: list[sympy.Expr] = []
     for where in _cells([a.shape for a in L]):
-        diff = sympy.expand(_entry(L, where, many) - _entry(R, where, many))
-        if diff != 0:
-            diffs.append(diff)
+        left, right = _entry(L, where, many), _entry(R, where, many)
+        if not same_value(left, right):
+            diffs.append(sympy.expand(left - right))
     if not diffs:
         return "proved", None
     return _refute(thm, sizes, inputs, L, R, diffs, many)
