@@ -811,15 +811,19 @@ class Step:
     rule: str = "algebra"
     checked: bool = True
     cites: str = ""
+    proof: tuple[Step, ...] = ()  # the steps of the instantiated theorem, or of an induction's base and step
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "expr": str(self.expr),
             "why": self.why,
             "rule": self.rule,
             "checked": self.checked,
             "cites": self.cites,
         }
+        if self.proof:
+            out["proof"] = [s.to_dict() for s in self.proof]
+        return out
 
 
 _KEY = object()  # only this module holds it: a Thm is made by the kernel's rules alone
@@ -984,7 +988,9 @@ class Proof:
         return self.steps[-1].expr
 
     # the one way a step is added -----------------------------------------------------------------
-    def _step(self, computed: Any, rule: str, why: str, expect: Any = None, cites: str = "") -> Proof:
+    def _step(
+        self, computed: Any, rule: str, why: str, expect: Any = None, cites: str = "", proof: tuple = ()
+    ) -> Proof:
         computed = nest(computed)
         new = computed
         if expect is not None:
@@ -995,7 +1001,7 @@ class Proof:
         strays = free_symbols(new) - self._params
         if strays:
             raise KernelError(f"{rule}: the step introduces free symbols {sorted(map(str, strays))}")
-        self.steps.append(Step(new, why or RULES[rule], rule, True, cites))
+        self.steps.append(Step(new, why or RULES[rule], rule, True, cites, proof))
         self.rests.add(f"rules:{rule}")
         return self
 
@@ -1322,7 +1328,7 @@ class Proof:
         if not hits:
             raise KernelError(f"instance of {thm.name}: {lhs} does not occur in the current expression")
         self.rests.update(thm.rests | {f"instances:{thm.name}"})
-        return self._step(expr, "instance", why or f"by {thm.name}", expect, cites=thm.name)
+        return self._step(expr, "instance", why or f"by {thm.name}", expect, cites=thm.name, proof=thm.steps)
 
     def hypothesis(self, eq: Any, *, reverse: bool = False, why: str = "", expect: Any = None) -> Proof:
         """Rewrite with an equation that is one of the statement's hypotheses."""
@@ -1507,9 +1513,11 @@ def induction(statement: Statement, var: Symbol, start: Any, base: Thm, step: Th
     if not all(any(_same_hyp(h, g) for g in allowed) for h in step.hyps):
         raise KernelError("induction: the step uses a hypothesis other than the statement's and P(m)")
     rests = base.rests | step.rests | {"rules:induction"}
+    base_step = Step(base.rhs, f"base case {var} = {start}", "induction", cites=base.name, proof=base.steps)
+    next_step = Step(step.rhs, f"step: from {var} to {var} + 1", "induction", cites=step.name, proof=step.steps)
     steps = (
         Step(statement.lhs, "the statement's left side", "start"),
-        Step(statement.rhs, "by induction", "induction"),
+        Step(statement.rhs, f"by induction on {var} ≥ {start}", "induction", proof=(base_step, next_step)),
     )
     return _mkthm(statement.name, statement.hyps, statement.lhs, statement.rhs, steps, rests)
 

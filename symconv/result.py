@@ -111,6 +111,7 @@ class ProofResult:
     concrete_scope: list[dict[str, Any]] = field(default_factory=list)  # general: sizes of the concrete level
     rests_on: dict[str, Any] = field(default_factory=dict)  # rules, instances, definitions, solver calls
     bridge: str = ""  # general: the check of the formal statement against the operators
+    kernel_steps: int = 0  # general: rule applications of its own proof (induction cases, local lemmas included)
 
     @property
     def ok(self) -> bool:
@@ -137,7 +138,7 @@ class ProofResult:
                 "detail": self.detail,
                 "steps": [s.to_dict() for s in self.steps],
                 "level": self.level,
-                "kernel_steps": sum(1 for s in self.steps if s.rule != "start") if self.level == "general" else 0,
+                "kernel_steps": self.kernel_steps,
                 "concrete_scope": self.concrete_scope,
                 "rests_on": self.rests_on,
                 "bridge": self.bridge,

@@ -14,12 +14,12 @@ from typing import Any
 
 from ..kernel import Context, KernelError, Step, scope_of
 from ..result import ProofResult
-from ..theorems.registry import Theorem, proved
+from ..theorems.registry import Theorem, proved, theorems
 from .bridge import BridgeReport, bridge
 
-__all__ = ["prove_general", "prose"]
+__all__ = ["count_steps", "prove_general", "prose"]
 
-_DONE: dict[str, ProofResult] = {}
+_DONE: dict[tuple[str, int], ProofResult] = {}
 
 
 def prose(relation: Any) -> str:
@@ -39,14 +39,29 @@ def prose(relation: Any) -> str:
     return text
 
 
+def count_steps(steps: Any, registered: set[str]) -> int:
+    """Rule applications of a proof, with the base and step of an induction and the proofs of local
+    lemmas (instances of theorems that are not registered) counted in; registered theorems count once."""
+    total = 0
+    for step in steps:
+        if step.rule == "start":
+            continue
+        total += 1
+        if step.proof and (step.rule == "induction" or step.cites not in registered):
+            total += count_steps(step.proof, registered)
+    return total
+
+
 def prove_general(thm: Theorem) -> ProofResult:
     """Run (once) every all-sizes part of ``thm`` and bridge it (see the module docstring)."""
-    if thm.name in _DONE:
-        return _DONE[thm.name]
+    key = (thm.name, id(thm))  # a theorem registered again under the same name is run again
+    if key in _DONE:
+        return _DONE[key]
     start = time.perf_counter()
     calls = Context.calls
     steps: list[Step] = []
-    scopes, hyps, notes, rests = [], [], [], {"rules": set(), "instances": set(), "definitions": set()}
+    scopes, notes, rests = [], [], {"rules": set(), "instances": set(), "definitions": set()}
+    owners: dict[Any, list[str]] = {}  # each formal hypothesis and the parts that assume it
     verdict = "proved"
     for number, spec in enumerate(thm.general):
         label = f"{spec.label}: " if spec.label else ""
@@ -61,18 +76,26 @@ def prove_general(thm: Theorem) -> ProofResult:
             verdict = "unknown"
             notes.append(f"{label}bridge {report}")
         else:
-            notes.append(f"{label}{len(kernel_thm.steps) - 1} kernel steps; bridge: {report}")
+            own = count_steps(kernel_thm.steps, {t.name for t in theorems()})
+            notes.append(f"{label}{own} kernel steps; bridge: {report}")
         steps.extend(kernel_thm.steps)
         scopes.append(label + scope_of(kernel_thm.hyps, spec.scope_domain))
-        hyps.extend(h for h in kernel_thm.hyps if h not in hyps)
+        for h in kernel_thm.hyps:
+            owners.setdefault(h, []).append(spec.label)
         for kind, names in kernel_thm.rests_on.items():
             rests[kind].update(names)
+    hyps = list(owners)
+    every = len(thm.general)
+    shown = tuple(
+        prose(h) if len(owners[h]) == every or not any(owners[h]) else f"{prose(h)} ({', '.join(owners[h])})"
+        for h in hyps
+    )
     result = ProofResult(
         name=thm.name,
         verdict=verdict,
         method="all sizes: kernel-checked derivation",
         scope="; ".join(scopes) if scopes else "none",
-        hypotheses=tuple(prose(h) for h in hyps),
+        hypotheses=shown,
         expected=thm.expected,
         statement=thm.statement,
         section=thm.section,
@@ -83,6 +106,7 @@ def prove_general(thm: Theorem) -> ProofResult:
         formal_hypotheses=tuple(hyps),
         rests_on={**{k: sorted(v) for k, v in rests.items()}, "solver_calls": Context.calls - calls},
         bridge="; ".join(n for n in notes if "bridge" in n),
+        kernel_steps=count_steps(steps, {t.name for t in theorems()}),
     )
-    _DONE[thm.name] = result
+    _DONE[key] = result
     return result

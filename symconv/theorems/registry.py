@@ -197,18 +197,18 @@ def general(name: str, *parts: General) -> None:
     _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], general=tuple(parts))
 
 
-_THMS: dict[tuple[str, int], Thm | KernelError] = {}
-_RUNNING: set[tuple[str, int]] = set()
+_THMS: dict[tuple[str, int, int], Thm | KernelError] = {}
+_RUNNING: set[tuple[str, int, int]] = set()
 
 
 def proved(name: str, part: int = 0) -> Thm:
     """The kernel theorem of a registered all-sizes part (proved once, then remembered); raises
     :class:`~symconv.kernel.KernelError` when its proof does not go through."""
-    key = (name, part)
+    parts = get(name).general
+    if not 0 <= part < len(parts):
+        raise KernelError(f"{name} has no all-sizes part {part}")
+    key = (name, part, id(parts[part]))  # a theorem registered again under the same name is proved again
     if key not in _THMS:
-        parts = get(name).general
-        if not 0 <= part < len(parts):
-            raise KernelError(f"{name} has no all-sizes part {part}")
         if key in _RUNNING:
             raise KernelError(f"{name} is used in its own proof")
         _RUNNING.add(key)
