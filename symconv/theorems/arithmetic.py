@@ -29,8 +29,9 @@ import numpy as np
 import sympy
 from sympy import Eq, Le, Piecewise, floor
 
-from ..errors import ParameterError
+from ..errors import ParameterError, SymconvError
 from ..kernel import Proof, Statement, Sum, Thm, equal
+from ..numeric import corr1d, pool2d
 from ..result import CheckResult, Counterexample, ProofResult
 from ..spec import output_size
 from ..symbolic.window import axis_windows
@@ -896,9 +897,6 @@ def _witness_check(backend: str, count: int | None, truth: int) -> CheckResult:
 
 
 def _numpy_count(v: dict[str, int], ceil_mode: bool) -> int:
-    from ..errors import SymconvError
-    from ..numeric import corr1d, pool2d
-
     try:
         if ceil_mode:
             return int(

@@ -16,7 +16,7 @@ from sympy import IndexedBase
 from ..formal import Axis, axes_env, conv, corr, dilated, indices, layer_loss, rot180
 from ..kernel import Proof, Statement, Thm
 from ..spec import conv_window
-from ..systems import System
+from ..systems import ACTIVATION, System
 from .registry import General, general, proved, theorem
 
 
@@ -173,10 +173,6 @@ def grad_multi_channel(B, X, W, delta, *, c_i, c_o, groups=1, **_):
 
 
 def _realize_tanh(expr: Any) -> Any:
-    import sympy
-
-    from ..systems import ACTIVATION
-
     return expr.replace(ACTIVATION, sympy.tanh).doit()
 
 
