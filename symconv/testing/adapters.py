@@ -49,6 +49,7 @@ import copy
 import importlib
 import inspect
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import numpy as np
@@ -62,6 +63,47 @@ __all__ = ["LAYOUTS", "Adapter", "BadResult", "adapter_for"]
 
 class BadResult(Exception):
     """The code under test returned something that is not an array of numbers of the expected kind."""
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one layout's signature can express; configurations beyond it are skipped (and counted).
+
+    ``padding``: ``"per-side"``, ``"symmetric"`` (one value per axis), ``"uniform"`` (one for every
+    side) or ``"none"``; ``stride``: ``"per-axis"``, ``"uniform"`` or ``"one"``; ``bias``: None (with
+    or without), True (always), False (never); ``channels``: ``"any"`` or ``"one"``.
+
+    >>> Limits(padding="uniform").violation(ConvConfig(size=4, padding=(1, 0)))
+    'uneven padding'
+    """
+
+    padding: str = "per-side"
+    stride: str = "per-axis"
+    dilation: bool = True
+    groups: bool = True
+    channels: str = "any"
+    bias: bool | None = None
+    ceil_mode: bool = True
+
+    def violation(self, cfg: Any) -> str | None:
+        """What ``cfg`` has that this layout cannot say, or None."""
+        conv = isinstance(cfg, ConvConfig)
+        pads = cfg.padding if conv else tuple((p, p) for p in cfg.padding)
+        sides = {p for pair in pads for p in pair}
+        checks = [
+            (self.padding == "none" and sides != {0}, "padding"),
+            (self.padding == "uniform" and len(sides) > 1, "uneven padding"),
+            (self.padding == "symmetric" and any(lo != hi for lo, hi in pads), "per-side padding"),
+            (self.stride == "one" and cfg.stride != (1, 1), "a stride"),
+            (self.stride == "uniform" and cfg.stride[0] != cfg.stride[1], "a stride per axis"),
+            (not self.dilation and cfg.dilation != (1, 1), "dilation"),
+            (conv and not self.groups and cfg.groups != 1, "groups"),
+            (conv and self.channels == "one" and (cfg.in_channels, cfg.out_channels) != (1, 1), "several channels"),
+            (conv and self.bias is True and not cfg.bias, "a layer without bias"),
+            (conv and self.bias is False and cfg.bias, "a bias"),
+            (not conv and not self.ceil_mode and cfg.ceil_mode, "ceil_mode"),
+        ]
+        return next((reason for failed, reason in checks if failed), None)
 
 
 def _torch() -> Any:
@@ -121,6 +163,9 @@ class Adapter:
     #: leading canonical axes this layout does not have (batch, channel), per quantity, when they have size 1
     dropped: ClassVar[dict[str, int]] = {}
     needs_torch = False
+    #: what the layout's signatures can express, for convolution and for pooling
+    conv_limits = Limits()
+    pool_limits = Limits()
 
     def __init__(self, fn: Any, op: str, backward: Any) -> None:
         self.fn = fn
@@ -166,9 +211,13 @@ class Adapter:
     def has_backward(self) -> bool:
         return bool(self.bwd)
 
+    @property
+    def limits(self) -> Limits:
+        return self.conv_limits if self.conv else self.pool_limits
+
     def supports(self, cfg: Any) -> str | None:
-        """Why ``cfg`` cannot be expressed in this layout, or None."""
-        return None
+        """What ``cfg`` has that this layout cannot express, or None."""
+        return self.limits.violation(cfg)
 
     def adapt_grid(self, grid: list) -> list:
         """The configurations to try, from a grid (an nn.Module instance has its own hyper-parameters)."""
@@ -289,12 +338,7 @@ class HWAdapter(SymconvAdapter):
     layout = "hw"
     dropped: ClassVar[dict[str, int]] = {"out": 2, "X": 2, "dX": 2, "delta": 2, "W": 2, "dW": 2}
 
-    def supports(self, cfg):
-        if self.conv and (cfg.in_channels, cfg.out_channels) != (1, 1):
-            return "one channel only"
-        if self.conv and cfg.bias:
-            return "no bias"
-        return None
+    conv_limits = Limits(channels="one", bias=False)
 
     def _maps(self, call: Callable[..., Any], *batches: np.ndarray) -> np.ndarray:
         """Call on every (sample, channel) plane and stack the results back to (N, C, ...)."""
@@ -362,22 +406,8 @@ class CS231nAdapter(Adapter):
         "db": "db",
     }
 
-    def supports(self, cfg):
-        if self.conv:
-            if len({p for pair in cfg.padding for p in pair}) != 1:
-                return "one pad for every side"
-            if cfg.stride[0] != cfg.stride[1]:
-                return "one stride"
-            if cfg.dilation != (1, 1) or cfg.groups != 1:
-                return "no dilation or groups"
-            if not cfg.bias:
-                return "always a bias"
-            return None
-        if cfg.stride[0] != cfg.stride[1]:
-            return "one stride"
-        if cfg.padding != (0, 0) or cfg.dilation != (1, 1) or cfg.ceil_mode:
-            return "no padding, dilation or ceil_mode"
-        return None
+    conv_limits = Limits(padding="uniform", stride="uniform", dilation=False, groups=False, bias=True)
+    pool_limits = Limits(padding="none", stride="uniform", dilation=False, ceil_mode=False)
 
     def _param(self, cfg):
         if self.conv:
@@ -422,16 +452,8 @@ class D2LAdapter(Adapter):
     def autograd(self) -> bool:
         return torch_backend.available()
 
-    def supports(self, cfg):
-        if self.conv and ((cfg.in_channels, cfg.out_channels) != (1, 1) or cfg.bias):
-            return "one channel, no bias"
-        if cfg.stride != (1, 1) or cfg.dilation != (1, 1):
-            return "stride 1, no dilation"
-        if self.conv and any(p for pair in cfg.padding for p in pair):
-            return "no padding"
-        if not self.conv and (cfg.padding != (0, 0) or cfg.ceil_mode):
-            return "no padding or ceil_mode"
-        return None
+    conv_limits = Limits(padding="none", stride="one", dilation=False, channels="one", bias=False)
+    pool_limits = Limits(padding="none", stride="one", dilation=False, ceil_mode=False)
 
     def _plane(self, x: Any, W: Any) -> Any:
         return self.fn(x, W) if self.conv else self.fn(x, tuple(W), _mode(self.op))
@@ -461,9 +483,11 @@ class D2LAdapter(Adapter):
                     raise BadResult(f"{self.name} returned {type(y).__name__}, not a tensor autograd can differentiate")
                 total = total + (y * d[n, c].to(y.dtype)).sum()
         total.backward()
-        out = {"X": _grad_or_zeros(x)}
+        # the gradient went through the output's dtype (d2l's torch.zeros is float32): compare it at that precision
+        dtype = total.detach().cpu().numpy().dtype
+        out = {"X": _grad_or_zeros(x).astype(dtype)}
         if self.conv:
-            out["W"] = _grad_or_zeros(k)[None, None]
+            out["W"] = _grad_or_zeros(k).astype(dtype)[None, None]
         return out
 
 
@@ -491,10 +515,7 @@ class TorchAdapter(Adapter):
     needs_torch = True
     autograd = True
 
-    def supports(self, cfg):
-        if self.conv and not cfg.symmetric:
-            return "symmetric padding only (padding= takes one value per axis)"
-        return None
+    conv_limits = Limits(padding="symmetric")
 
     def _kw(self, cfg):
         if self.conv:

@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError, public
+from ..errors import ParameterError, SymconvError, public
 from ..prove.counterexample import SMALL
 from .adapters import Adapter, BadResult, adapter_for
 from .configs import OPS, check_config, default_grid
@@ -214,6 +214,10 @@ def check_implementation(
     >>> report.passed, report.diagnosis
     (False, ['computes conv2d (kernel flipped) instead of corr2d'])
     """
+    return _check(fn, op, layout, configs, backward)
+
+
+def _check(fn: Any, op: str, layout: str, configs: Any, backward: Any) -> Report:
     adapter, configs = _resolve(fn, op, layout, configs, backward)
     report = Report(adapter.name, op, layout, adapter.backward_name if backward else "")
     with adapter.session():
@@ -314,7 +318,7 @@ def _skipped_text(report: Report, layout: str) -> str:
     if not report.skipped:
         return ""
     reasons = ", ".join(f"{r} ×{n}" for r, n in report.skipped.items())
-    return f" ({sum(report.skipped.values())} skipped, which layout {layout} cannot express: {reasons})"
+    return f" ({sum(report.skipped.values())} skipped: layout {layout} cannot express {reasons})"
 
 
 def _pass_text(adapter: Adapter, op: str, report: Report) -> str:
@@ -427,18 +431,27 @@ def assert_implements(
 
     >>> from symconv import numeric
     >>> print(assert_implements(numeric.corr2d_multi_in_out, "corr2d"))
-    PASS: corr2d_multi_in_out (layout symconv) computes corr2d on 76 configurations
+    PASS: corr2d_multi_in_out (layout symconv) computes corr2d on 88 configurations
     >>> assert_implements(numeric.conv2d, "corr2d", layout="hw")
     Traceback (most recent call last):
     ...
     AssertionError: conv2d (layout hw) does not compute corr2d.
-      smallest failing configuration: X (1, 1, 3, 3), W (1, 1, 2, 2); stride 1, padding 0  [configuration 2 tried, ...]
-      input (integers, shrunk): X = [[0, 0, 0], [0, 0, 0], [0, 0, 1]]; K = [[1, 0], [0, 0]]
-      first wrong entry: out[2, 2] = 1, expected 0 (1-based; exact ...)
+      smallest failing configuration: X (1, 1, 3, 3), W (1, 1, 2, 2); stride 1, padding 0 (the 2nd tried, ...)
+      input (integers, shrunk): X = [[0, 0, 0], [0, 0, 0], [0, 0, 1]]; K = [[0, 0], [0, 1]]
+      first wrong entry: out[2, 2] = 0, expected 1 (1-based; compared exactly)
       diagnosis: computes conv2d (kernel flipped) instead of corr2d
+    >>> assert_implements(numeric.conv2d, "corr3d")
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParameterError: assert_implements: op: got 'corr3d'; expected one of 'corr2d', 'conv2d', ...
     """
     __tracebackhide__ = True  # pytest shows the message, not this frame
-    report = check_implementation(fn, op, layout=layout, configs=configs, backward=backward)
+    try:
+        report = _check(fn, op, layout, configs, backward)
+    except SymconvError as err:
+        err.context = "assert_implements"
+        err.args = (str(err),)
+        raise err.with_traceback(None) from None
     if not report.passed:
         raise AssertionError(report.message)
     return report

@@ -307,6 +307,9 @@ CONV_SPATIAL = [
     ((3, 3), (2, 2), 1, 0, 1),
     ((4, 5), (2, 3), 1, 0, 1),
     ((5, 4), (3, 1), 1, 0, 1),
+    ((1, 5), (1, 3), 1, 0, 1),
+    ((4, 4), (4, 4), 1, 0, 1),
+    ((6, 6), (3, 3), 1, 0, 1),
     ((5, 5), (3, 3), 2, 0, 1),
     ((6, 6), (3, 3), 2, 0, 1),
     ((6, 5), (3, 3), 2, 0, 1),
@@ -325,6 +328,12 @@ CONV_SPATIAL = [
 # batch, in_channels, out_channels, groups, bias
 CONV_CHANNELS = [(1, 1, 1, 1, False), (1, 1, 1, 1, True), (1, 2, 2, 1, True), (2, 2, 3, 1, True)]
 CONV_GROUPED = [(1, 4, 2, 2, True), (2, 3, 3, 3, False)]
+GROUPED_CASES = (
+    1,
+    11,
+    15,
+    18,
+)  # rows of CONV_SPATIAL tried with groups: 2×2 kernel; stride and padding; per-axis; dilation
 
 POOL_SPATIAL = [
     # size, kernel, stride, padding, dilation, ceil_mode
@@ -350,7 +359,7 @@ def default_grid(op: str) -> list:
     """The configurations :func:`~symconv.testing.assert_implements` tries by default, fewest entries first.
 
     >>> len(default_grid("corr2d")), len(default_grid("max_pool2d")), len(default_grid("avg_pool2d"))
-    (76, 28, 36)
+    (88, 28, 36)
     >>> default_grid("corr2d")[0].id
     'n1c1o1-3x3-k1-s1-p0'
     """
@@ -363,7 +372,7 @@ def default_grid(op: str) -> list:
         ]
         grid += [
             ConvConfig(n, c_i, c_o, *CONV_SPATIAL[case], groups, bias)
-            for case, (n, c_i, c_o, groups, bias) in itertools.product((1, 8, 12, 15), CONV_GROUPED)
+            for case, (n, c_i, c_o, groups, bias) in itertools.product(GROUPED_CASES, CONV_GROUPED)
         ]
     elif op in POOL_OPS:
         grid = []

@@ -285,12 +285,32 @@ def _structure_lines(adapter: Adapter, op: str, cfg: ConvConfig, q: str, C_i: np
     win = cfg.window
     flip = op == "conv2d"
     expected = [Axis(win.stride[ax], -win.padding[ax][0], win.dilation[ax], win.kernel[ax], flip) for ax in range(2)]
-    fitted = [fit_axis(rel, e, conv=True) for rel, e in zip((rows, cols), expected)]
-    if any(f is None for f in fitted):
+    fits = [_fit(rel, e, conv=True) for rel, e in zip((rows, cols), expected)]
+    if any(f is None for f, _ in fits):
         return _form_positions(adapter, cfg, q, C_i, C_r)
-    return lines + _axis_lines(
-        op, q, cfg, expected, fitted, (rows.shape[0], cols.shape[0]), (rows.shape[1], cols.shape[1])
-    )
+    lines += _truncated_lines(adapter, q, [t for _, t in fits])
+    return lines + _axis_lines(op, q, cfg, expected, [f for f, _ in fits], rows.shape[:2], cols.shape[:2])
+
+
+def _fit(rel: np.ndarray, expected: Axis, conv: bool) -> tuple[Axis | None, int]:
+    """The window along one axis, and how many of its last windows were never computed (left empty)."""
+    count, n = rel.shape[:2]
+    want = expected.relation(n, count, rel.shape[2] if conv else None)
+    empty = 0
+    while empty < count - 1 and not rel[count - 1 - empty].any() and want[count - 1 - empty].any():
+        empty += 1
+    return fit_axis(rel[: count - empty], expected, conv), empty
+
+
+def _truncated_lines(adapter: Adapter, q: str, empty: list[int]) -> list[str]:
+    """Words for the last windows a loop never reached."""
+    parts = [f"{e} {('row', 'column')[ax]}{'s' if e > 1 else ''}" for ax, e in enumerate(empty) if e]
+    if not parts:
+        return []
+    what = " and ".join(parts).replace("1 ", "")
+    if q == "out":
+        return [f"the last {what} of {adapter.names['out']} are never computed (left at 0: a loop stops early)"]
+    return [f"{MATH[q]} ignores the last {what} of δ (a loop stops early)"]
 
 
 FLIP_TEXT = {
@@ -309,10 +329,14 @@ def _axis_lines(
     cfg: Any,
     expected: list[Axis],
     fitted: list[Axis],
-    counts: tuple[int, int],
-    lengths: tuple[int, int],
+    rows: tuple[int, int],
+    cols: tuple[int, int],
 ) -> list[str]:
-    """Words for the fields in which the fitted windows differ from the expected ones."""
+    """Words for the fields in which the fitted windows differ from the expected ones.
+
+    ``rows``, ``cols``: (windows, cells) of the relation along each axis.
+    """
+    counts, lengths = (rows[0], cols[0]), (rows[1], cols[1])
     prefix = "" if q == "out" else f"{MATH[q]}: "
     pool = op not in CONV_OPS
     lines = []
@@ -546,12 +570,11 @@ def _relation_lines(adapter: Adapter, op: str, cfg: PoolConfig, q: str, R_i: np.
         return lines + _pool_positions(adapter, cfg, q, R_i, R_r, "")
     win = cfg.window
     expected = [Axis(win.stride[ax], -win.padding[ax][0], win.dilation[ax], win.kernel[ax]) for ax in range(2)]
-    fitted = [fit_axis(rel, e, conv=False) for rel, e in zip((rows, cols), expected)]
-    if any(x is None for x in fitted):
+    fits = [_fit(rel, e, conv=False) for rel, e in zip((rows, cols), expected)]
+    if any(f is None for f, _ in fits):
         return lines + _pool_positions(adapter, cfg, q, R_i, R_r, "")
-    return lines + _axis_lines(
-        op, q, cfg, expected, fitted, (rows.shape[0], cols.shape[0]), (rows.shape[1], cols.shape[1])
-    )
+    lines += _truncated_lines(adapter, q, [t for _, t in fits])
+    return lines + _axis_lines(op, q, cfg, expected, [f for f, _ in fits], rows.shape[:2], cols.shape[:2])
 
 
 def _pool_positions(adapter: Adapter, cfg: Any, q: str, A_i: np.ndarray, A_r: np.ndarray, when: str) -> list[str]:
@@ -595,6 +618,7 @@ def _average_lines(adapter: Adapter, op: str, cfg: PoolConfig, q: str, A_i: np.n
         divisors.append(float(exact(1 / values[0])) if len(values) else 0.0)
     divisors = np.array(divisors)
     candidates = {
+        "sum": np.where(_nz(rows_r).any(axis=1), 1.0, 0.0),
         "padded": _divisors(op, replace(cfg, count_include_pad=True), q),
         "input": _divisors(op, replace(cfg, count_include_pad=False), q),
         "window": np.where(_nz(rows_r).any(axis=1), float(cfg.kernel[0] * cfg.kernel[1]), 0.0),

@@ -353,6 +353,7 @@ DIVISOR_RULES = [
     DivisorRule("padded", "the cells of the window inside the padded input (count_include_pad=True)"),
     DivisorRule("input", "the cells of the window inside the input (count_include_pad=False)"),
     DivisorRule("window", "the full window k_h·k_w = {kk}"),
+    DivisorRule("sum", "1 (it sums)"),
 ]
 
 
