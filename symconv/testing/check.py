@@ -436,9 +436,9 @@ def assert_implements(
     Traceback (most recent call last):
     ...
     AssertionError: conv2d (layout hw) does not compute corr2d.
-      smallest failing configuration: X (1, 1, 3, 3), W (1, 1, 2, 2); stride 1, padding 0 (the 2nd tried, ...)
-      input (integers, shrunk): X = [[0, 0, 0], [0, 0, 0], [0, 0, 1]]; K = [[0, 0], [0, 1]]
-      first wrong entry: out[2, 2] = 0, expected 1 (1-based; compared exactly)
+      smallest failing configuration: X (1, 1, 1, 5), W (1, 1, 1, 3); stride 1, padding 0 (the 1st tried, ...)
+      input (integers, shrunk): X = [[0, 0, 0, 0, 1]]; K = [[0, 0, 1]]
+      first wrong entry: out[1, 3] = 0, expected 1 (1-based; compared exactly)
       diagnosis: computes conv2d (kernel flipped) instead of corr2d
     >>> assert_implements(numeric.conv2d, "corr3d")
     Traceback (most recent call last):

@@ -361,7 +361,7 @@ def default_grid(op: str) -> list:
     >>> len(default_grid("corr2d")), len(default_grid("max_pool2d")), len(default_grid("avg_pool2d"))
     (88, 28, 36)
     >>> default_grid("corr2d")[0].id
-    'n1c1o1-3x3-k1-s1-p0'
+    'n1c1o1-1x5-k1x3-s1-p0'
     """
     if op in CONV_OPS:
         grid = [

@@ -340,11 +340,11 @@ def _axis_lines(
     prefix = "" if q == "out" else f"{MATH[q]}: "
     pool = op not in CONV_OPS
     lines = []
-    flips = [f.flip != e.flip for e, f in zip(expected, fitted)]
-    if all(flips):
+    flips = {ax: f.flip != e.flip for ax, (e, f) in enumerate(zip(expected, fitted)) if e.taps > 1}  # 1 tap: no flip
+    if flips and all(flips.values()):
         lines.append(FLIP_TEXT[q, op])
-    elif any(flips):
-        lines.append(f"{prefix}kernel flipped along the {AXES[flips.index(True)]} only")
+    elif any(flips.values()):
+        lines.append(f"{prefix}kernel flipped along the {AXES[next(ax for ax, f in flips.items() if f)]} only")
     for field, word in (("stride", "stride"), ("dilation", "dilation")):
         got, exp = [getattr(f, field) for f in fitted], [getattr(e, field) for e in expected]
         if got != exp:

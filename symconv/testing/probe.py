@@ -77,7 +77,7 @@ class ConvProbe:
         flat = self.C.reshape(_prod(self.out_shape), X.size, W.size)
         out = np.einsum("oxw,x,w->o", flat, X.ravel(), W.ravel())
         if self.B is not None and b is not None:
-            out = out + self.B.reshape(_prod(self.out_shape), -1) @ b
+            out = out + self.B.reshape(_prod(self.out_shape), len(b)) @ b
         return out.reshape(self.out_shape)
 
 
@@ -107,7 +107,7 @@ def conv_forward(call: Forward, x_shape: tuple[int, ...], w_shape: tuple[int, ..
         only_w = call(zx, e, b0) - c0
         lone_w |= bool(np.any(only_w != 0))
         both = stacked(lambda X, W: call(X, W, b0), [xs], (e,)) - c0
-        C[:, :, j] = (both - with_x - only_w).reshape(xs.shape[0], -1).T
+        C[:, :, j] = (both - with_x - only_w).reshape(xs.shape[0], _prod(out_shape)).T
     if lone_w:
         affine.append("W")
     B = None
@@ -189,7 +189,7 @@ def pool_linear(call: Callable[[np.ndarray], np.ndarray], x_shape: tuple[int, ..
     """
     zero = call(np.zeros(x_shape))
     resp = stacked(call, [_basis(x_shape)]) - zero
-    return np.moveaxis(resp.reshape(resp.shape[0], -1), 0, -1).reshape(*zero.shape, *x_shape)
+    return np.moveaxis(resp.reshape(resp.shape[0], zero.size), 0, -1).reshape(*zero.shape, *x_shape)
 
 
 def distinct_base(x_shape: tuple[int, ...]) -> np.ndarray:
@@ -215,7 +215,8 @@ def pool_max(call: Callable[[np.ndarray], np.ndarray], x_shape: tuple[int, ...])
     probes = np.repeat(base[None], _prod(x_shape), axis=0)
     probes.reshape(len(probes), -1)[np.arange(len(probes)), np.arange(len(probes))] = 1.0
     resp = stacked(call, [probes])
-    R = np.moveaxis((resp == 1.0).reshape(resp.shape[0], -1), 0, -1).reshape(*resp.shape[1:], *x_shape)
+    hit = (resp == 1.0).reshape(resp.shape[0], _prod(resp.shape[1:]))
+    R = np.moveaxis(hit, 0, -1).reshape(*resp.shape[1:], *x_shape)
     return R, call(base)
 
 
@@ -254,4 +255,4 @@ def pool_backward_linear(
     """``A[o, u]``: what ``δ = e_o`` sends to cell ``u`` (average pooling's backward at ``X = 0``)."""
     no = _prod(out_shape)
     resp = stacked(call, [np.zeros((no, *x_shape)), _basis(out_shape)])
-    return resp.reshape(no, -1).reshape(*out_shape, *resp.shape[1:])
+    return resp.reshape(*out_shape, *resp.shape[1:])
