@@ -80,6 +80,8 @@ class Report:
     diagnosed_at: Failure | None = None
     diagnosis: list[str] = field(default_factory=list)
     message: str = ""
+    found_by: str = "grid"  # or "hypothesis"
+    size: int = 0  # configurations in the grid
 
     @property
     def passed(self) -> bool:
@@ -222,8 +224,10 @@ def _check(fn: Any, op: str, layout: str, configs: Any, backward: Any) -> Report
     report = Report(adapter.name, op, layout, adapter.backward_name if backward else "")
     with adapter.session():
         if _is_strategy(configs):
+            report.found_by = "hypothesis"
             _run_strategy(adapter, op, configs, bool(backward), report)
         else:
+            report.size = len(configs)
             _run_grid(adapter, op, configs, bool(backward), report)
         if not report.tried and report.failure is None:
             reasons = ", ".join(f"{r} ({n})" for r, n in report.skipped.items())
@@ -329,6 +333,14 @@ def _pass_text(adapter: Adapter, op: str, report: Report) -> str:
     )
 
 
+def _found_text(report: Report) -> str:
+    if report.found_by == "hypothesis":
+        return f" (found by hypothesis after {len(report.tried)} configurations, then shrunk)"
+    if report.found_by == "grid" and report.size > 1:
+        return f" (the {_ordinal(len(report.tried))} of {report.size} tried, fewest entries first)"
+    return ""
+
+
 def _ordinal(n: int) -> str:
     """1st, 2nd, 3rd, 4th, 11th, 21st.
 
@@ -373,9 +385,7 @@ def _fail_text(adapter: Adapter, op: str, report: Report) -> str:
     assert f is not None
     grads = " (and its gradients)" if report.backward else ""
     lines = [f"{_describe(adapter, op, bool(report.backward))} does not compute {op}{grads}."]
-    lines.append(
-        f"  smallest failing configuration: {f.cfg} (the {_ordinal(len(report.tried))} tried, fewest entries first)"
-    )
+    lines.append(f"  smallest failing configuration: {f.cfg}{_found_text(report)}")
     names = adapter.names
     shown = []
     for key, arr in f.trial.inputs.items():
@@ -436,7 +446,7 @@ def assert_implements(
     Traceback (most recent call last):
     ...
     AssertionError: conv2d (layout hw) does not compute corr2d.
-      smallest failing configuration: X (1, 1, 1, 5), W (1, 1, 1, 3); stride 1, padding 0 (the 1st tried, ...)
+      smallest failing configuration: X (1, 1, 1, 5), W (1, 1, 1, 3); stride 1, padding 0 (the 1st of 20 tried, ...)
       input (integers, shrunk): X = [[0, 0, 0, 0, 1]]; K = [[0, 0, 1]]
       first wrong entry: out[1, 3] = 0, expected 1 (1-based; compared exactly)
       diagnosis: computes conv2d (kernel flipped) instead of corr2d

@@ -107,11 +107,20 @@ def diagnose(adapter: Adapter, op: str, cfg: Any, quantity: str, backward: bool 
     ['computes conv2d (kernel flipped) instead of corr2d']
     """
     try:
-        if op in CONV_OPS:
-            return _conv(adapter, op, cfg, quantity)
-        return _pool(adapter, op, cfg, quantity)
+        if cfg.batch > 1:  # probing costs grow with the batch squared: try one sample first
+            lines = _diagnose(adapter, op, replace(cfg, batch=1), quantity)
+            if lines:
+                return lines
+        return _diagnose(adapter, op, cfg, quantity)
     except Exception as err:  # the code under test may raise on probes it did not see in the trials
         return [f"could not probe {adapter.name}: {type(err).__name__}: {err}"]
+
+
+def _diagnose(adapter: Adapter, op: str, cfg: Any, quantity: str) -> list[str]:
+    """The diagnosis at exactly ``cfg``; empty when the probes find no difference."""
+    if op in CONV_OPS:
+        return _conv(adapter, op, cfg, quantity)
+    return _pool(adapter, op, cfg, quantity)
 
 
 # --- convolution ----------------------------------------------------------------------------------------------
@@ -294,6 +303,9 @@ def _structure_lines(adapter: Adapter, op: str, cfg: ConvConfig, q: str, C_i: np
 
 def _fit(rel: np.ndarray, expected: Axis, conv: bool) -> tuple[Axis | None, int]:
     """The window along one axis, and how many of its last windows were never computed (left empty)."""
+    whole = fit_axis(rel, expected, conv)
+    if whole is not None:
+        return whole, 0
     count, n = rel.shape[:2]
     want = expected.relation(n, count, rel.shape[2] if conv else None)
     empty = 0
@@ -309,7 +321,8 @@ def _truncated_lines(adapter: Adapter, q: str, empty: list[int]) -> list[str]:
         return []
     what = " and ".join(parts).replace("1 ", "")
     if q == "out":
-        return [f"the last {what} of {adapter.names['out']} are never computed (left at 0: a loop stops early)"]
+        verb = "are" if len(parts) > 1 or "s" in what[-1:] else "is"
+        return [f"the last {what} of {adapter.names['out']} {verb} never computed (left at 0: a loop stops early)"]
     return [f"{MATH[q]} ignores the last {what} of δ (a loop stops early)"]
 
 
@@ -605,6 +618,8 @@ def _pool_positions(adapter: Adapter, cfg: Any, q: str, A_i: np.ndarray, A_r: np
 
 def _average_lines(adapter: Adapter, op: str, cfg: PoolConfig, q: str, A_i: np.ndarray, A_r: np.ndarray) -> list[str]:
     """Average pooling: its windows (where the weights are non-zero) and its divisors (one over the weight)."""
+    if _close(A_i, A_r):
+        return []
     lines = _relation_lines(adapter, op, cfg, q, A_i, A_r)
     if lines or A_i.shape != A_r.shape:
         return lines
