@@ -227,7 +227,7 @@ def _check(fn: Any, op: str, layout: str, configs: Any, backward: Any) -> Report
             report.found_by = "hypothesis"
             _run_strategy(adapter, op, configs, bool(backward), report)
         else:
-            report.size = len(configs)
+            report.size = sum(adapter.supports(cfg) is None for cfg in configs)
             _run_grid(adapter, op, configs, bool(backward), report)
         if not report.tried and report.failure is None:
             reasons = ", ".join(f"{r} ({n})" for r, n in report.skipped.items())
