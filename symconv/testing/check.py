@@ -25,7 +25,7 @@ from ..errors import ParameterError, SymconvError, public
 from ..prove.counterexample import SMALL
 from .adapters import Adapter, BadResult, adapter_for
 from .configs import OPS, check_config, default_grid
-from .diagnose import diagnose
+from .diagnose import diagnose, specific
 from .reference import (
     Trial,
     as_exact_text,
@@ -41,6 +41,8 @@ __all__ = ["Failure", "Report", "assert_implements", "check_implementation"]
 
 #: Calls of the code under test that shrinking an input may take.
 SHRINK_CALLS = 300
+#: Configurations with wrong values kept for diagnosis: the smallest whose probes name a mistake is used.
+DIAGNOSED = 4
 #: Hypothesis examples per strategy (``configs=`` a strategy).
 MAX_EXAMPLES = 60
 
@@ -77,6 +79,7 @@ class Report:
     tried: list = field(default_factory=list)
     skipped: Counter = field(default_factory=Counter)
     failure: Failure | None = None
+    candidates: list[Failure] = field(default_factory=list)  # configurations with wrong values, smallest first
     diagnosed_at: Failure | None = None
     diagnosis: list[str] = field(default_factory=list)
     message: str = ""
@@ -249,6 +252,8 @@ def _check_one(adapter: Adapter, op: str, cfg: Any, backward: bool) -> Failure |
 
 
 def _run_grid(adapter: Adapter, op: str, configs: list, backward: bool, report: Report) -> None:
+    """Try the configurations in order; after the first failure keep going a little, for configurations
+    where the code returns wrong values (a diagnosis needs values; a larger one may show the pattern)."""
     for cfg in configs:
         reason = adapter.supports(cfg)
         if reason:
@@ -258,10 +263,10 @@ def _run_grid(adapter: Adapter, op: str, configs: list, backward: bool, report: 
         if report.failure is None:
             report.tried.append(cfg)
             report.failure = failure
-        elif failure is not None and failure.wrong_values:
-            report.diagnosed_at = failure  # the smallest configuration where the code returns wrong values
-        if report.failure is not None and (report.failure.wrong_values or report.diagnosed_at is not None):
-            break
+        if failure is not None and failure.wrong_values:
+            report.candidates.append(failure)
+            if len(report.candidates) >= DIAGNOSED:
+                break
 
 
 class _Failed(Exception):
@@ -297,6 +302,8 @@ def _run_strategy(adapter: Adapter, op: str, strategy: Any, backward: bool, repo
         run()
     except _Failed as err:  # hypothesis re-raises the failure of the smallest configuration it found
         report.failure = err.failure
+        if err.failure.wrong_values:
+            report.candidates.append(err.failure)
     report.tried = list(dict.fromkeys(report.tried))
 
 
@@ -305,9 +312,18 @@ def _finish(adapter: Adapter, op: str, backward: bool, report: Report) -> None:
         report.message = _pass_text(adapter, op, report)
         return
     report.failure = shrink(adapter, op, report.failure, backward)
-    at = report.failure if report.failure.wrong_values else report.diagnosed_at
-    if at is not None:
-        report.diagnosis = diagnose(adapter, op, at.cfg, at.quantity, backward)
+    candidates = [f for f in report.candidates if f.cfg != report.failure.cfg]
+    if report.failure.wrong_values:
+        candidates.insert(0, report.failure)
+    first = None
+    for at in candidates:  # the smallest configuration whose diagnosis names a mistake (not only positions)
+        lines = diagnose(adapter, op, at.cfg, at.quantity, backward)
+        first = first or (at, lines)
+        if specific(lines):
+            first = (at, lines)
+            break
+    if first is not None:
+        report.diagnosed_at, report.diagnosis = first
     report.message = _fail_text(adapter, op, report)
 
 
@@ -409,8 +425,8 @@ def _fail_text(adapter: Adapter, op: str, report: Report) -> str:
             f"  first wrong entry: {where} = {as_exact_text(got)}, expected {as_exact_text(exp)} (1-based; {tol})"
         )
     at = report.diagnosed_at
-    if at is not None and at is not f:
-        lines.append(f"  smallest configuration where it returns wrong values: {at.cfg}")
+    if at is not None and at.cfg != f.cfg:
+        lines.append(f"  diagnosed at: {at.cfg} (a larger configuration where it returns wrong values)")
     if report.diagnosis:
         lines.append("  diagnosis: " + "; ".join(report.diagnosis))
     return "\n".join(lines)

@@ -14,11 +14,13 @@ Layout conventions (canonical, whatever layout the code under test uses):
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ParameterError
+from ..errors import ParameterError, SymconvError
 from ..spec import Window, as_int, conv_window, padding_pairs, per_dim, pool_window
 
 __all__ = [
@@ -48,6 +50,18 @@ def _padding_text(padding: tuple[tuple[int, int], tuple[int, int]]) -> str:
     if t == b and l == r:
         return _pair_text((t, l))
     return f"(({t}, {b}), ({l}, {r}))"
+
+
+@contextlib.contextmanager
+def _named(name: str) -> Iterator[None]:
+    """Errors raised inside name the class, once, as a public function's do."""
+    try:
+        yield
+    except SymconvError as err:
+        if err.context is None:
+            err.context = name
+            err.args = (str(err),)
+        raise err.with_traceback(None) from None
 
 
 def _set(obj: Any, **values: Any) -> None:
@@ -90,6 +104,10 @@ class ConvConfig:
     bias: bool = False
 
     def __post_init__(self) -> None:
+        with _named(type(self).__name__):
+            self._validate()
+
+    def _validate(self) -> None:
         batch = as_int(self.batch, "batch", minimum=1)
         c_i = as_int(self.in_channels, "in_channels", minimum=1)
         c_o = as_int(self.out_channels, "out_channels", minimum=1)
@@ -197,6 +215,10 @@ class PoolConfig:
     count_include_pad: bool = True
 
     def __post_init__(self) -> None:
+        with _named(type(self).__name__):
+            self._validate()
+
+    def _validate(self) -> None:
         batch = as_int(self.batch, "batch", minimum=1)
         channels = as_int(self.channels, "channels", minimum=1)
         size = per_dim(self.size, "size", 2, minimum=1)

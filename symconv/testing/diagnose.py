@@ -57,7 +57,7 @@ from .probe import (
 )
 from .reference import expected_backward, expected_forward
 
-__all__ = ["diagnose"]
+__all__ = ["diagnose", "specific"]
 
 MATH = {"out": "the output", "dX": "∂ℓ/∂X", "dW": "∂ℓ/∂W", "db": "∂ℓ/∂b"}
 #: Coefficients closer than this are equal (probed coefficients are small integers or simple fractions).
@@ -65,6 +65,18 @@ EPS = 1e-6
 #: Positions listed when no neighbour matches.
 SHOWN = 4
 SAME = "its probed coefficients equal symconv's: the wrong value is rounding"
+ZERO = "every coefficient is 0: nothing is ever computed"
+#: Lines that only describe a difference, without naming a mistake.
+WEAK = ("no neighbour matches", SAME, ZERO, "could not probe", "is not bilinear", "its windows are right, but")
+
+
+def specific(lines: list[str]) -> bool:
+    """Whether a diagnosis names a mistake (not only where the coefficients differ).
+
+    >>> specific(["bias ignored"]), specific(["no neighbour matches; ..."]), specific([])
+    (True, False, False)
+    """
+    return bool(lines) and not any(weak in line for line in lines for weak in WEAK)
 
 
 def _close(a: np.ndarray, b: np.ndarray) -> bool:
@@ -252,6 +264,8 @@ def _structure_lines(adapter: Adapter, op: str, cfg: ConvConfig, q: str, C_i: np
     prefix = "" if q == "out" else f"{MATH[q]}: "
     if C_i.shape != C_r.shape:
         return _form_positions(adapter, cfg, q, C_i, C_r)
+    if not _nz(C_i).any():
+        return [f"{prefix}{ZERO}"]
     spatial = (2, 3, 6, 7, 10, 11)
     blocks_i, blocks_r = _nz(C_i).any(axis=spatial), _nz(C_r).any(axis=spatial)
     lines: list[str] = []
@@ -271,7 +285,7 @@ def _structure_lines(adapter: Adapter, op: str, cfg: ConvConfig, q: str, C_i: np
             lines.append(prefix + rule.text.format(of_group=" of each group" if cfg.groups > 1 else ""))
     present = [tuple(b) for b in np.argwhere(blocks_i)]
     if not present:
-        return lines + [f"{prefix}every coefficient is zero"]
+        return lines + [f"{prefix}{ZERO}"]
     spatial_of = [C_i[n, o, :, :, n2, c, :, :, o2, qq, :, :] for n, o, n2, c, o2, qq in present]
     first_r = tuple(np.argwhere(blocks_r)[0])
     S_r = C_r[first_r[0], first_r[1], :, :, first_r[2], first_r[3], :, :, first_r[4], first_r[5], :, :]
@@ -569,7 +583,7 @@ def _relation_lines(adapter: Adapter, op: str, cfg: PoolConfig, q: str, R_i: np.
             lines.append(prefix + (rule.text if rule else "channels mixed up"))
     present = [tuple(b) for b in np.argwhere(blocks_i)]
     if not present:
-        return lines + [f"{prefix}no output takes any input cell"]
+        return lines + [f"{prefix}{ZERO}"]
     spatial = [_nz(R_i[n, c, :, :, n2, c2]) for n, c, n2, c2 in present]
     if not all(np.array_equal(S, spatial[0]) for S in spatial):
         return lines + _pool_positions(adapter, cfg, q, R_i, R_r, "")
