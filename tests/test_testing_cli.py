@@ -60,3 +60,12 @@ def test_a_file_that_fails_to_import(tmp_path, capsys):
     assert main(["check-impl", f"{bad}:f", "--op", "corr2d"]) == 2
     err = capsys.readouterr().err
     assert "expected a file that imports cleanly (SyntaxError" in err and err.count("\n") == 1
+
+
+def test_the_readme_shows_the_real_output(capsys, monkeypatch):
+    readme = (EXAMPLES.parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("$ symconv check-impl ", 1)[1].split("```", 1)[0]
+    command, *shown = block.rstrip("\n").split("\n")
+    monkeypatch.chdir(EXAMPLES.parent.parent)
+    assert main(["check-impl", *command.split()]) == 1
+    assert capsys.readouterr().out.rstrip("\n").split("\n") == shown
