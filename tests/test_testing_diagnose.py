@@ -200,3 +200,15 @@ def test_weight_gradient_of_the_last_sample_only():
     assert report.diagnosis == [
         "∂ℓ/∂W: only the last sample of the batch counts (each sample overwrites the result instead of adding to it)"
     ]
+
+
+def test_a_configuration_too_large_to_probe_says_so():
+    def flipped(X, K, bias=None, **kw):
+        return numeric.corr2d_multi_in_out(X, np.flip(np.asarray(K), (-2, -1)), bias, **kw)
+
+    big = ConvConfig(in_channels=8, out_channels=8, size=12, kernel=3)
+    report = check_implementation(flipped, "corr2d", configs=[big])
+    assert not report.passed
+    assert report.diagnosis == [
+        "not probed: 530,841,600 coefficients, over the budget of 4,000,000 (check a smaller configuration)"
+    ]

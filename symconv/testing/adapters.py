@@ -62,7 +62,13 @@ __all__ = ["LAYOUTS", "Adapter", "BadResult", "adapter_for"]
 
 
 class BadResult(Exception):
-    """The code under test returned something that is not an array of numbers of the expected kind."""
+    """The code under test returned something that is not an array of numbers of the expected kind.
+
+    >>> to_numpy(None, "out")
+    Traceback (most recent call last):
+    ...
+    symconv.testing.adapters.BadResult: out is None
+    """
 
 
 @dataclass(frozen=True)
@@ -146,7 +152,13 @@ def _mode(op: str) -> str:
 
 
 class Adapter:
-    """Calls one layout's code with canonical arrays; subclasses fill in the layout."""
+    """Calls one layout's code with canonical arrays; subclasses fill in the layout.
+
+    >>> from symconv import numeric
+    >>> a = adapter_for(numeric.corr2d, "corr2d", "hw")
+    >>> a.names["out"], a.supports(ConvConfig(bias=True))
+    ('out', 'a bias')
+    """
 
     layout = ""
     #: user-facing names of the canonical quantities, for messages

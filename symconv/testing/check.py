@@ -52,7 +52,13 @@ GRAD_KEYS = {"X": "dX", "W": "dW", "b": "db"}
 
 @dataclass
 class Failure:
-    """What went wrong at one configuration and input."""
+    """What went wrong at one configuration and input.
+
+    >>> from symconv import numeric
+    >>> f = check_implementation(numeric.conv2d, "corr2d", layout="hw").failure
+    >>> f.quantity, f.kind, f.index
+    ('out', 'value', (0, 0, 0, 2))
+    """
 
     cfg: Any
     trial: Trial
@@ -70,7 +76,13 @@ class Failure:
 
 @dataclass
 class Report:
-    """The outcome of checking one implementation; ``str()`` is the message people read."""
+    """The outcome of checking one implementation; ``str()`` is the message people read.
+
+    >>> from symconv import numeric
+    >>> report = check_implementation(numeric.corr2d, "corr2d", layout="hw")
+    >>> bool(report), len(report.tried), report.skipped["several channels"]
+    (True, 20, 48)
+    """
 
     name: str
     op: str

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ParameterError, SymconvError
-from ..spec import Window, as_int, conv_window, padding_pairs, per_dim, pool_window
+from ..spec import Window, as_int, conv_window, per_dim, pool_window
 
 __all__ = [
     "CONV_OPS",
@@ -420,8 +420,3 @@ def padding_argument(cfg: ConvConfig) -> Any:
         return cfg.padding
     pair = tuple(lo for lo, _ in cfg.padding)
     return pair[0] if pair[0] == pair[1] else pair
-
-
-def per_side(padding: Any, kernel: tuple[int, ...]) -> tuple[tuple[int, int], ...]:
-    """Normalise a padding argument to per-side pairs (as :func:`symconv.spec.padding_pairs`)."""
-    return padding_pairs(padding, 2, kernel, (1, 1), (1, 1))

@@ -62,12 +62,22 @@ __all__ = ["diagnose", "specific"]
 MATH = {"out": "the output", "dX": "∂ℓ/∂X", "dW": "∂ℓ/∂W", "db": "∂ℓ/∂b"}
 #: Coefficients closer than this are equal (probed coefficients are small integers or simple fractions).
 EPS = 1e-6
+#: Most coefficients a diagnosis probes (entries of its dense arrays): beyond, it says so instead.
+PROBE_BUDGET = 4_000_000
 #: Positions listed when no neighbour matches.
 SHOWN = 4
 SAME = "its probed coefficients equal symconv's: the wrong value is rounding"
 ZERO = "every coefficient is 0: nothing is ever computed"
 #: Lines that only describe a difference, without naming a mistake.
-WEAK = ("no neighbour matches", SAME, ZERO, "could not probe", "is not bilinear", "its windows are right, but")
+WEAK = (
+    "no neighbour matches",
+    SAME,
+    ZERO,
+    "could not probe",
+    "not probed",
+    "is not bilinear",
+    "its windows are right, but",
+)
 
 
 def specific(lines: list[str]) -> bool:
@@ -119,13 +129,25 @@ def diagnose(adapter: Adapter, op: str, cfg: Any, quantity: str, backward: bool 
     ['computes conv2d (kernel flipped) instead of corr2d']
     """
     try:
-        if cfg.batch > 1:  # probing costs grow with the batch squared: try one sample first
-            lines = _diagnose(adapter, op, replace(cfg, batch=1), quantity)
+        if cfg.batch > 1 and _probe_size(op, replace(cfg, batch=1), quantity) <= PROBE_BUDGET:
+            lines = _diagnose(adapter, op, replace(cfg, batch=1), quantity)  # probing grows with the batch squared
             if lines:
                 return lines
+        size = _probe_size(op, cfg, quantity)
+        if size > PROBE_BUDGET:
+            budget = f"over the budget of {PROBE_BUDGET:,}"
+            return [f"not probed: {size:,} coefficients, {budget} (check a smaller configuration)"]
         return _diagnose(adapter, op, cfg, quantity)
     except Exception as err:  # the code under test may raise on probes it did not see in the trials
         return [f"could not probe {adapter.name}: {type(err).__name__}: {err}"]
+
+
+def _probe_size(op: str, cfg: Any, quantity: str) -> int:
+    """Entries of the dense coefficient arrays a diagnosis builds (the product of the factors' sizes)."""
+    out, x = int(np.prod(cfg.out_shape)), int(np.prod(cfg.x_shape))
+    if op in CONV_OPS:
+        return out * x * int(np.prod(cfg.w_shape))
+    return out * x * (x if op == "max_pool2d" and quantity != "out" else 1)
 
 
 def _diagnose(adapter: Adapter, op: str, cfg: Any, quantity: str) -> list[str]:

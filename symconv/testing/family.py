@@ -22,8 +22,7 @@ the probed coefficients exactly.
 from __future__ import annotations
 
 import functools
-import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from fractions import Fraction
 from typing import Any
 
@@ -52,6 +51,9 @@ class Axis:
     With ``flip`` the taps run backwards (tap ``a`` reads the cell of tap
     ``k − 1 − a``): true convolution.  Cells are input coordinates (0-based;
     negative ones and those past the input are padding).
+
+    >>> Axis(stride=2, start=-1, dilation=1, taps=3).cells(2)
+    ((-1, 0, 1), (1, 2, 3))
     """
 
     stride: int
@@ -94,10 +96,6 @@ def _cells(stride: int, start: int, dilation: int, taps: int, count: int) -> tup
     hi = count * stride + extent + abs(lo)
     windows = axis_windows(n, taps, stride, (lo, hi), dilation)
     return tuple(tuple(w) for w in windows[:count])
-
-
-def expected_axis(stride: int, lo: int, dilation: int, taps: int, flip: bool = False) -> Axis:
-    return Axis(stride, -lo, dilation, taps, flip)
 
 
 def fit_axis(rel: np.ndarray, expected: Axis, conv: bool) -> Axis | None:
@@ -394,11 +392,3 @@ def exact(value: float, limit: int = 10_000) -> Fraction:
     (Fraction(1, 3), Fraction(2, 1))
     """
     return Fraction(float(value)).limit_denominator(limit)
-
-
-def with_(axis: Axis, **changes: Any) -> Axis:
-    return replace(axis, **changes)
-
-
-def gcd_all(values: list[int]) -> int:
-    return functools.reduce(math.gcd, values, 0)

@@ -59,7 +59,14 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 
 class SymconvCheck:
-    """``assert_implements`` with the defaults of the test's ``symconv_configs`` marker and configuration."""
+    """``assert_implements`` with the defaults of the test's ``symconv_configs`` marker and configuration.
+
+    >>> from symconv import numeric
+    >>> from symconv.testing import ConvConfig
+    >>> check = SymconvCheck("corr2d", "hw", ConvConfig(size=4, kernel=3, stride=2))
+    >>> [cfg.id for cfg in check(numeric.corr2d).tried]
+    ['n1c1o1-4x4-k3-s2-p0']
+    """
 
     def __init__(self, op: str | None, layout: str | None, config: Any) -> None:
         self.op, self.layout, self.config = op, layout, config
@@ -78,7 +85,10 @@ class SymconvCheck:
 
 @pytest.fixture
 def symconv_check(request: pytest.FixtureRequest) -> SymconvCheck:
-    """``symconv_check(fn, op, layout=..., backward=...)``: assert that ``fn`` computes symconv's ``op``."""
+    """``symconv_check(fn, op, layout=..., backward=...)``: assert that ``fn`` computes symconv's ``op``.
+
+    A :class:`SymconvCheck` with the defaults of the test's marker (see its example).
+    """
     marker = request.node.get_closest_marker(MARKER)
     op, layout = _marker_args(marker) if marker else (None, None)
     callspec = getattr(request.node, "callspec", None)

@@ -24,7 +24,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["ConvProbe", "conv_backward", "conv_forward", "pool_max", "pool_linear", "pool_backward_max"]
+__all__ = [
+    "ConvProbe",
+    "conv_backward",
+    "conv_forward",
+    "pool_backward_linear",
+    "pool_backward_max",
+    "pool_linear",
+    "pool_max",
+]
 
 Forward = Callable[[np.ndarray, Any, Any], np.ndarray]
 Backward = Callable[[np.ndarray, Any, Any, np.ndarray], dict]
@@ -58,11 +66,15 @@ def stacked(call: Callable[..., np.ndarray], batches: list[np.ndarray], others: 
 
 @dataclass
 class ConvProbe:
-    """Coefficients of a convolution's trilinear form, from one of its maps.
+    """Coefficients of a convolution's trilinear form, from one of its maps (see :func:`conv_forward`).
 
     ``C``: ``(*out, *x, *w)``; ``B``: ``(*out, c_o)`` bias coefficients (forward),
     or ``(*out, c_o)`` for ``∂ℓ/∂b[k] = Σ D[o, k] δ[o]``; ``affine``: names of
     non-bilinear parts found (terms in one argument alone, a constant).
+
+    >>> p = conv_forward(lambda X, W, b: X * W, (1, 1, 1, 1), (1, 1, 1, 1), bias=False)
+    >>> p.C.ravel().tolist(), p.affine, p.predict(np.full((1, 1, 1, 1), 3.0), np.full((1, 1, 1, 1), 2.0), None).ravel()
+    ([1.0], [], array([6.]))
     """
 
     C: np.ndarray
@@ -252,7 +264,13 @@ def pool_backward_max(
 def pool_backward_linear(
     call: Callable[[np.ndarray, np.ndarray], np.ndarray], x_shape: tuple[int, ...], out_shape: tuple[int, ...]
 ) -> np.ndarray:
-    """``A[o, u]``: what ``δ = e_o`` sends to cell ``u`` (average pooling's backward at ``X = 0``)."""
+    """``A[o, u]``: what ``δ = e_o`` sends to cell ``u`` (average pooling's backward at ``X = 0``).
+
+    >>> from symconv.numeric import pool2d_vjp
+    >>> A = pool_backward_linear(lambda X, d: pool2d_vjp(X, d, 2, mode="avg"), (1, 1, 2, 2), (1, 1, 1, 1))
+    >>> A.ravel().tolist()
+    [0.25, 0.25, 0.25, 0.25]
+    """
     no = _prod(out_shape)
     resp = stacked(call, [np.zeros((no, *x_shape)), _basis(out_shape)])
     return resp.reshape(*out_shape, *resp.shape[1:])

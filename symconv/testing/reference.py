@@ -41,7 +41,11 @@ def family(op: str) -> str:
 
 @dataclass
 class Trial:
-    """Inputs of one call: canonical arrays ``X``, ``W``, ``b`` (convolution), and ``delta`` (backward)."""
+    """Inputs of one call: canonical arrays ``X``, ``W``, ``b`` (convolution), and ``delta`` (backward).
+
+    >>> Trial("floats", {}).exact, Trial("ties", {}).exact
+    (False, True)
+    """
 
     kind: str
     inputs: dict[str, np.ndarray | None]
