@@ -577,11 +577,7 @@ class ModuleAdapter(TorchAdapter):
 
     layout = "module"
     names: ClassVar[dict[str, str]] = {
-        "out": "output",
-        "X": "input",
-        "W": "weight",
-        "b": "bias",
-        "delta": "grad_output",
+        **TorchAdapter.names,
         "dX": "input.grad",
         "dW": "weight.grad",
         "db": "bias.grad",

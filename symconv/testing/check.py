@@ -46,7 +46,6 @@ DIAGNOSED = 4
 #: Hypothesis examples per strategy (``configs=`` a strategy).
 MAX_EXAMPLES = 60
 
-QUANTITIES = {"out": "output", "dX": "∂ℓ/∂X", "dW": "∂ℓ/∂W", "db": "∂ℓ/∂b"}
 GRAD_KEYS = {"X": "dX", "W": "dW", "b": "db"}
 
 
