@@ -15,6 +15,7 @@ from .check import BACKENDS, check_result
 from .errors import SymconvError
 from .latex.cli import register as register_latex
 from .prove import ProofResult, both_levels, prove
+from .testing.cli import register as register_check_impl
 from .theorems.registry import get, size_label, theorems
 
 __all__ = ["main", "parse_sizes"]
@@ -239,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_audit)
     register_latex(sub)
+    register_check_impl(sub)
     return parser
 
 

@@ -1,0 +1,23 @@
+"""Mistake: the weights are indexed w[c, f] as if their layout were (C, F, HH, WW); it is (F, C, HH, WW)."""
+
+import numpy as np
+
+
+def conv_forward_naive(x, w, b, conv_param):
+    stride, pad = conv_param["stride"], conv_param["pad"]
+    N, C, H, W = x.shape
+    F, _, HH, WW = w.shape
+    H_out = 1 + (H + 2 * pad - HH) // stride
+    W_out = 1 + (W + 2 * pad - WW) // stride
+    xp = np.pad(x, ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+    out = np.zeros((N, F, H_out, W_out))
+    for n in range(N):
+        for f in range(F):
+            for i in range(H_out):
+                for j in range(W_out):
+                    hs, ws = i * stride, j * stride
+                    total = b[f]
+                    for c in range(C):
+                        total += np.sum(xp[n, c, hs : hs + HH, ws : ws + WW] * w[c, f])  # the mistake: w[f, c]
+                    out[n, f, i, j] = total
+    return out, (x, w, b, conv_param)
