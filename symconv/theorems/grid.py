@@ -28,6 +28,7 @@ def register_on_grid(
     checker: Callable[[Theorem, ProofResult, Any], CheckResult],
     grid: str,
     agreement: str,
+    latex: str = "",
 ) -> None:
     """Register a theorem; ``concrete() -> (cases, miss)`` checks the symbolic operators over ``grid``."""
 
@@ -59,5 +60,6 @@ def register_on_grid(
             prover=prover,
             checker=checker,
             general=general,
+            latex=latex,
         )
     )

@@ -152,7 +152,20 @@ def general_proof(name: str) -> Callable[[Callable[[], Any]], Callable[[], Any]]
 
 
 def _load() -> None:
-    from . import arithmetic, channels, conv_corr, counting, gradients, pooling, shapes, wide  # noqa: F401
+    from . import (  # noqa: F401
+        arithmetic,
+        channels,
+        conv_corr,
+        counting,
+        equivariance,
+        fc,
+        gradients,
+        identities,
+        matrix,
+        pooling,
+        shapes,
+        wide,
+    )
 
 
 def theorems() -> list[Theorem]:
