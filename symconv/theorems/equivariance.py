@@ -65,7 +65,7 @@ CONV_SIZES_CIRCULAR = [
     statement="corr_circ(S_e X, W) = S_e corr_circ(X, W) for the one-cell shift e along each axis  "
     "(circular padding: shifting the input shifts the output, exactly; every shift τ is a sum of such e)",
     hypotheses=(
-        "circular padding: [X ⋆ W]_i = Σ_a W_a X_{(i + a d) mod n} (PyTorch's padding_mode='circular')",
+        "circular padding: [corr_circ(X, W)]_i = Σ_a W_a X_{(i + a d) mod n} (PyTorch's padding_mode='circular')",
         "stride 1, any dilation d; 1-D, 2-D and 3-D",
         "every circular shift S_τ is a composition of the S_e, so the identity for the S_e gives it for every τ",
     ),
@@ -75,7 +75,7 @@ CONV_SIZES_CIRCULAR = [
     r" \quad [S_{\tau}\mathbf{X}]_{i,j} = [\mathbf{X}]_{(i-\tau_1) \bmod n_h,\,(j-\tau_2) \bmod n_w}",
 )
 def shift_equivariance_circular(B, X, W, *, n, d, **_):
-    """[(S_τ X) ⋆ W]_i = Σ_a W_a X_{(i − τ + a d) mod n} = [X ⋆ W]_{(i − τ) mod n}: the sum does not
+    """[corr_circ(S_τ X, W)]_i = Σ_a W_a X_{(i − τ + a d) mod n} = [corr_circ(X, W)]_{(i − τ) mod n}: the sum does not
     care where the window starts, only the offsets a d inside it."""
     shifts = _unit_shifts(len(n))
     lhs = [circular_corr(B, shift(B, X, t, circular=True), W, d) for t in shifts]
@@ -150,7 +150,7 @@ def shift_equivariance_interior(B, X, W, *, n, k, s, p, d, **_):
 )
 def shift_equivariance_zero_padding(B, X, W, *, n, p, **_):
     """A window at the border reads the padding on one side and the cell shifted in on the other:
-    the shifted output has a 0 where the output of the shifted input does not."""
+    the shifted output has a zero where the output of the shifted input does not."""
     corr, t = corr_nd(B, len(n)), _unit(len(n))
     return corr(shift(B, X, t, circular=False), W, padding=p), shift(B, corr(X, W, padding=p), t, circular=False)
 
@@ -181,10 +181,10 @@ def shift_invariance(B, X, W, *, n, **_):
     statement="maxpool(S_τ X) = maxpool(X)  (the literal claim 'max pooling is translation invariant')",
     hypotheses=(
         "S_τ shifts by one cell along the last axis, circularly",
-        "non-overlapping windows, stride = window (the notes' default), no padding",
+        "non-overlapping windows that tile X: stride = window (the notes' default), no padding, k divides n",
     ),
     inputs={"X": ("n",)},
-    sizes=[dict(n=(2,), k=(2,)), dict(n=(3,), k=(2,)), dict(n=(4, 4), k=2), dict(n=(2, 2, 4), k=2)],
+    sizes=[dict(n=(2,), k=(2,)), dict(n=(4,), k=(2,)), dict(n=(4, 4), k=2), dict(n=(2, 2, 4), k=2)],
     expected="refuted",
     correction="max_pool_window_permutation: max pooling is invariant under any permutation of the cells inside "
     "each window; a shift that moves a cell into another window changes the output",
@@ -230,7 +230,7 @@ def window_transpositions(n: tuple[int, ...], k: tuple[int, ...]) -> list[np.nda
         dict(n=(2, 2, 2), k=(2, 1, 2)),
     ],
     latex=r"\operatorname{maxpool}(P\mathbf{X}) = \operatorname{maxpool}(\mathbf{X})"
-    r" \quad \text{for every swap } P \text{ of two cells of a window, hence every permutation inside the windows}",
+    r" \quad \text{for every swap } P \text{ of two cells of one window}",
 )
 def max_pool_window_permutation(B, X, *, n, k, **_):
     """max is a symmetric function of its arguments, and a swap inside a window changes no other window.

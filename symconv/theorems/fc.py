@@ -65,10 +65,10 @@ def fully_connected(B: System, X: Any, W: Any, U: Any, n: tuple[int, ...]) -> An
         dict(n=(3, 4), k=(3, 1)),
         dict(n=(3, 2, 3), k=3),
     ],
-    latex=r"[\mathbf{H}]_{i,j} = \sum_{k,l} [\mathbf{W}]_{i,j,k,l} [\mathbf{X}]_{k,l} + u"
-    r" = \sum_{a=-\Delta}^{\Delta} \sum_{b=-\Delta}^{\Delta} [\mathbf{V}]_{a,b} [\mathbf{X}]_{i+a,j+b} + u"
-    r" \quad\text{when } [\mathbf{W}]_{i,j,i+a,j+b} = [\mathbf{V}]_{a,b},\ [\mathbf{V}]_{a,b} = 0"
-    r" \text{ for } |a| > \Delta \text{ or } |b| > \Delta",
+    latex=r"\begin{aligned} [\mathbf{H}]_{i,j} &= \sum_{k,l} [\mathbf{W}]_{i,j,k,l} [\mathbf{X}]_{k,l} + u"
+    r" = \sum_{a=-\Delta}^{\Delta} \sum_{b=-\Delta}^{\Delta} [\mathbf{V}]_{a,b} [\mathbf{X}]_{i+a,j+b} + u \\"
+    r" &\text{when } [\mathbf{W}]_{i,j,i+a,j+b} = [\mathbf{V}]_{a,b} \text{ and } [\mathbf{V}]_{a,b} = 0"
+    r" \text{ for } |a| > \Delta \text{ or } |b| > \Delta \end{aligned}",
 )
 def fc_to_corr(B, X, V, u, *, n, k, **_):
     """The 4-D weight tensor W is V read at the offset u − i + Δ (zero beyond Δ): substituting it into

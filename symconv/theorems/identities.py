@@ -47,12 +47,12 @@ def output_padding(window: Any) -> tuple[int, ...]:
 
 @theorem(
     section="6.3.2",
-    statement="<X * W, Y> = <X, conv_transpose(Y, W)> for any stride, padding and dilation, "
+    statement="Σ (X * W) ⊙ Y = Σ X ⊙ conv_transpose(Y, W) for any stride, padding and dilation, "
     "with output_padding a = (n + 2p − d(k−1) − 1) mod s  (the transposed convolution is the adjoint)",
     hypotheses=(
-        "<A, C> = Σ A ⊙ C; Y has the shape of X * W",
-        "padding symmetric per axis (PyTorch's conv_transpose); output_padding a makes conv_transpose(Y, W) the shape "
-        "of X",
+        "Y has the shape of X * W",
+        "padding symmetric per axis (PyTorch's conv_transpose)",
+        "output_padding a makes conv_transpose(Y, W) the shape of X",
         "conv_transpose(Y, W)_u = Σ_{i, a: i s + a d − p = u} Y_i W_a (PyTorch's conv_transpose1d/2d/3d)",
     ),
     inputs={"X": ("n",), "W": ("k",), "Y": (conv_out,)},
@@ -122,8 +122,9 @@ def _fits_twice(sizes: dict[str, Any]) -> bool:
     r" \text{ stride } s^2)",
 )
 def stacked_conv_eq_single(B, X, W1, W2, *, n, s, **_):
-    """[(X * W₁) * W₂]_i = Σ_b W₂_b Σ_a W₁_a X_{(i s + b) s + a} = Σ_c X_{i s² + c} Σ_{a + b s = c} W₁_a W₂_b:
-    the kernel Σ_{a + b s = c} W₁_a W₂_b is the full convolution of W₁ with W₂ dilated by s."""
+    """Entry i of the two layers is Σ_b [W₂]_b Σ_a [W₁]_a X_{(i s + b) s + a}. Collecting the terms with
+    a + b s = c gives Σ_c X_{i s² + c} V_c, with V_c = Σ_{a + b s = c} [W₁]_a [W₂]_b: the full convolution of
+    W₁ with W₂ dilated by s."""
     dims = len(n)
     stride = per_dim(s, "s", dims, minimum=1)
     corr, conv = corr_nd(B, dims), conv_nd(B, dims)
@@ -348,7 +349,7 @@ def circular_conv(B: System, X: Any, W: Any) -> Any:
 
 @theorem(
     section="6.1.2",
-    statement="DFT(X ⊛ W) = DFT(X) ⊙ DFT(W), [X ⊛ W]_t = Σ_a W_a X_{(t−a) mod n}  "
+    statement="DFT(circ(X, W)) = DFT(X) ⊙ DFT(W), [circ(X, W)]_t = Σ_a W_a X_{(t−a) mod n}  "
     "(the convolution theorem: circular convolution is a product of spectra)",
     hypotheses=(
         "DFT(X)_k = Σ_u X_u ω^{k u}, ω = e^{−2πi/n} per axis (numpy.fft.fftn's convention); compared as real and "

@@ -122,8 +122,8 @@ def corr_eq_im2col_matmul(B, X, W, *, n, k, s, p, d, c_i, c_o, **_):
     r" = T(\mathbf{W})^{\top} \operatorname{vec}(\delta), \quad \ell = \sum \delta \odot (\mathbf{X} * \mathbf{W})",
 )
 def grad_input_eq_toeplitz_transpose(B, X, W, delta, *, n, k, s, p, d, **_):
-    """ℓ = vec(δ)ᵀ T(W) vec(X) is linear in vec(X) with coefficient row vec(δ)ᵀ T(W): its gradient is
-    T(W)ᵀ vec(δ).  The left side is each system's own derivative."""
+    """The loss ℓ = vec(δ)ᵀ T(W) vec(X) is linear in vec(X), with the row vec(δ)ᵀ T(W) as coefficients; so
+    its gradient is the column T(W)ᵀ vec(δ).  The left side is each system's own derivative."""
     window = conv_window(n, k, s, p, d)
     dX, _dW = getattr(B, f"corr{len(n)}d_vjp")(X, W, delta, s, p, d)
     return vec(B, dX), B.matmul(toeplitz(B, W, n, k, window, transpose=True), vec(B, delta))
