@@ -314,11 +314,13 @@ def transpose_window(
     dims = len(size)
     s = per_dim(stride, "stride", dims, minimum=1)
     d = per_dim(dilation, "dilation", dims, minimum=1)
+    symmetric = "a non-negative int or one per axis: a transposed convolution pads both sides equally"
     if isinstance(padding, str) or any(isinstance(v, (tuple, list)) for v in _as_seq(padding)):
-        raise ParameterError(
-            "padding", padding, "an int or one int per axis: a transposed convolution pads both sides equally"
-        )
-    p = per_dim(padding, "padding", dims, minimum=0)
+        raise ParameterError("padding", padding, symmetric)
+    try:
+        p = per_dim(padding, "padding", dims, minimum=0)
+    except ParameterError:
+        raise ParameterError("padding", padding, symmetric) from None
     op = per_dim(output_padding, "output_padding", dims, minimum=0)
     for oi, si, di in zip(op, s, d):
         if oi >= max(si, di):
