@@ -487,3 +487,11 @@ def test_a_wrong_counting_formula_is_refuted(monkeypatch, module, formula, name)
 def test_the_shift_index_is_the_formula():
     assert shift_index((2, 3), (1, 1), circular=True).tolist() == [[5, 3, 4], [2, 0, 1]]
     assert shift_index((2, 3), (1, -1), circular=False).tolist() == [[-1, -1, -1], [1, 2, -1]]
+
+
+def test_the_interior_masks_are_not_empty():
+    # an empty mask would make shift_equivariance_interior true for nothing
+    for raw in get("shift_equivariance_interior").sizes:
+        z = normalize_sizes(raw)
+        for t in equivariance._unit_shifts(len(z["n"]), both=True):
+            assert equivariance.interior_mask(z["n"], z["k"], z["s"], z["p"], z["d"], t).sum() > 0, (raw, t)

@@ -17,9 +17,10 @@ from typing import Any
 import numpy as np
 import sympy
 
+from ..numeric import grad as numeric_grad
 from ..prove.result import CheckResult, ProofResult
 from ..symbolic.tensor import entries, symbols
-from ..systems import System
+from ..systems import SYMPY, System
 from .grid import register_on_grid
 from .indexing import cells, corr_nd
 from .registry import Theorem, theorem
@@ -101,8 +102,6 @@ def _parameters(H: Any, X: Any) -> int:
 
 
 def _params_concrete() -> tuple[int, str]:
-    from ..systems import SYMPY
-
     count = 0
     for n, delta in _layers():
         dims = len(n)
@@ -126,13 +125,11 @@ def _params_check(thm: Theorem, result: ProofResult, system: System) -> CheckRes
         dims, size = len(n), math.prod(n)
         kernels = [tuple(2 * m - 1 for m in n), (2 * delta + 1,) * dims]
         if system.name == "numpy":
-            from ..numeric import grad as ngrad
-
             rng = np.random.default_rng(0)
             X = rng.uniform(1, 2, n)
             got = [int(np.count_nonzero(np.outer(np.ones(size), X.ravel())) + size)]  # ∂ℓ/∂W = δ xᵀ, ∂ℓ/∂U = δ
             for kernel, pad in zip(kernels, (tuple((m - 1, m - 1) for m in n), ((delta, delta),) * dims)):
-                vjp = getattr(ngrad, f"corr{dims}d_vjp")
+                vjp = getattr(numeric_grad, f"corr{dims}d_vjp")
                 _dX, dV = vjp(X, rng.uniform(1, 2, kernel), np.ones(n), padding=pad)
                 got.append(int(np.count_nonzero(dV)) + 1)  # + the bias, ∂ℓ/∂u = Σ δ
             got_t = tuple(got)
