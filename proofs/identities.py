@@ -1,0 +1,7 @@
+"""Prove the classic identities (adjointness, associativity, separability, stride, dilation, the DFT): `python proofs/identities.py`."""
+
+import sys
+
+from symconv.cli import main
+
+raise SystemExit(main(["prove", "--family", "identities", *sys.argv[1:]]))
