@@ -1,4 +1,7 @@
-"""Prove what a shift does to correlation and pooling, and refute the literal invariance claims: `python proofs/equivariance.py`."""
+"""Prove what a shift does to correlation and pooling; refute the literal invariance claims.
+
+Run: `python proofs/equivariance.py`.
+"""
 
 import sys
 

@@ -1,4 +1,7 @@
-"""Prove the classic identities (adjointness, associativity, separability, stride, dilation, the DFT): `python proofs/identities.py`."""
+"""Prove the classic identities (adjointness, associativity, separability, stride, dilation, the DFT).
+
+Run: `python proofs/identities.py`.
+"""
 
 import sys
 

@@ -1,4 +1,7 @@
-"""Prove correlation as a matrix product (Toeplitz, im2col, the gradient as the transpose): `python proofs/matrix.py`."""
+"""Prove correlation as a matrix product (Toeplitz, im2col, the gradient as the transpose).
+
+Run: `python proofs/matrix.py`.
+"""
 
 import sys
 
