@@ -185,7 +185,7 @@ register_on_grid(
     "stacked_conv_params",
     "6.1.5",
     "L stacked k × k correlations: L·k² weights; the one equivalent kernel W₁ ⊗~ … ⊗~ W_L has (L(k−1) + 1)² entries "
-    "(two 3×3 layers: 18 weights for a 5×5 window of 25)  (per channel pair; k^dims and (L(k−1)+1)^dims in N-D)",
+    "(two 3×3 layers: 18 weights for a 5×5 window of 25)  (per channel pair; k^D and (L(k−1)+1)^D in D dimensions)",
     ("linear layers, stride 1, no padding (stacked_conv_eq_single)",),
     general=None,
     concrete=_stacked_concrete,
