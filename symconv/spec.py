@@ -22,7 +22,7 @@ import sympy
 
 from .errors import ParameterError, ShapeError, public
 
-__all__ = ["Window", "conv_window", "output_size", "pool_window"]
+__all__ = ["Window", "conv_window", "output_size", "pool_window", "transpose_window"]
 
 Padding = int | str | tuple
 PadPairs = tuple[tuple[int, int], ...]
@@ -290,3 +290,52 @@ def output_size(n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any
         raise ParameterError("ceil_mode", ceil_mode, "True or False")
     _check_fits((n,), (k,), (pad,), (d,), (s - 1,) if ceil_mode else None)
     return _output_size_int(n, k, s, pad, d, ceil_mode)
+
+
+def transpose_window(
+    size: tuple[int, ...],
+    kernel: tuple[int, ...],
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    output_padding: Any = 0,
+) -> Window:
+    """Validate a transposed correlation of an input of ``size`` cells; the window of its *output*.
+
+    The output has ``(m - 1) s - 2p + d(k - 1) + output_padding + 1`` cells along
+    an axis of ``m`` input cells (PyTorch's ``conv_transpose``): the returned
+    window, slid over the output, has one position per input cell (more when
+    ``output_padding >= s``).  Padding is symmetric: an int or one int per axis;
+    ``output_padding`` must be smaller than the stride or the dilation.
+
+    >>> transpose_window((2,), (2,), 2, 0, 1, 1).size
+    (5,)
+    """
+    dims = len(size)
+    s = per_dim(stride, "stride", dims, minimum=1)
+    d = per_dim(dilation, "dilation", dims, minimum=1)
+    symmetric = "a non-negative int or one per axis: a transposed convolution pads both sides equally"
+    if isinstance(padding, str) or any(isinstance(v, (tuple, list)) for v in _as_seq(padding)):
+        raise ParameterError("padding", padding, symmetric)
+    try:
+        p = per_dim(padding, "padding", dims, minimum=0)
+    except ParameterError:
+        raise ParameterError("padding", padding, symmetric) from None
+    op = per_dim(output_padding, "output_padding", dims, minimum=0)
+    for oi, si, di in zip(op, s, d):
+        if oi >= max(si, di):
+            raise ParameterError(
+                "output_padding",
+                output_padding,
+                f"smaller than the stride or the dilation, < max(s, d) = {max(si, di)}",
+            )
+    out = tuple(
+        (m - 1) * si - 2 * pi + di * (k - 1) + oi + 1 for m, k, si, pi, di, oi in zip(size, kernel, s, p, d, op)
+    )
+    if any(n < 1 for n in out):
+        raise ParameterError(
+            "padding",
+            padding,
+            f"at most what the output can lose: (m - 1)s + d(k - 1) + output_padding + 1 - 2p = {out}",
+        )
+    return conv_window(out, kernel, s, tuple((pi, pi) for pi in p), d)

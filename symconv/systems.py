@@ -28,6 +28,10 @@ from typing import Any
 import numpy as np
 import sympy
 
+from .symbolic.sparse import PolyArray
+from .symbolic.tensor import entries as _entries
+from .symbolic.tensor import flat as _flat
+
 __all__ = ["System", "SYMPY", "SPARSE", "NUMPY", "torch_system", "ACTIVATION"]
 
 #: The activation of layer l in ``delta_recursion``: symbolic ``f`` in SymPy,
@@ -96,6 +100,19 @@ class System:
 
     def ones(self, shape: tuple[int, ...]) -> Any:
         return self.asarray(np.ones(shape))
+
+    def take(self, value: Any, index: np.ndarray) -> Any:
+        """Gather: ``[out]_j = flat(value)[index_j]`` (row-major), and 0 where ``index_j = -1``.
+
+        The result has the shape of the integer array ``index``.  Shifts,
+        circular padding, permutations of cells, subsampling and the
+        Toeplitz and im2col matrices are all index arrays for this one map.
+        """
+        raise NotImplementedError
+
+    def dft(self, value: Any) -> tuple[Any, Any]:
+        """``(Re, Im)`` of the discrete Fourier transform over every axis."""
+        raise NotImplementedError
 
     def dilate(self, value: Any, stride: tuple[int, ...]) -> Any:
         """Insert ``s - 1`` zeros between neighbours along each spatial axis."""
@@ -170,6 +187,26 @@ class SymPySystem(System):
     def dilate(self, value: Any, stride: tuple[int, ...]) -> Any:
         return sympy.ImmutableDenseNDimArray(System.dilate(self, self.to_numpy(value), stride).tolist())
 
+    def take(self, value: Any, index: np.ndarray) -> Any:
+        """``[out]_j = flat(value)[index_j]``, and 0 where ``index_j = -1`` (gather; see :meth:`System.take`)."""
+        cells = [*_entries(value), sympy.Integer(0)]
+        return _flat([cells[i] for i in index.ravel().tolist()], index.shape)
+
+    def dft(self, value: Any) -> tuple[Any, Any]:
+        """Real and imaginary parts of the DFT over every axis, exactly: cosines and sines of 2π·r, r rational.
+
+        :math:`\\hat{x}_k = \\sum_u x_u e^{-2\\pi i \\sum_j k_j u_j / n_j}`, so the real part has
+        :math:`\\cos` and the imaginary part :math:`-\\sin` of that angle; SymPy evaluates them to
+        radicals (``cos(2π/3) = -1/2``, ``sin(2π/3) = √3/2``).  A matrix product of exact numbers.
+        """
+        shape = self.shape(value)
+        cells = list(itertools.product(*(range(n) for n in shape)))
+        turns = [[sum(sympy.Rational(k * u, n) for k, u, n in zip(kk, uu, shape)) for uu in cells] for kk in cells]
+        cos = np.array([[sympy.cos(2 * sympy.pi * t) for t in row] for row in turns], dtype=object)
+        sin = np.array([[-sympy.sin(2 * sympy.pi * t) for t in row] for row in turns], dtype=object)
+        column = self.reshape(value, (len(cells), 1))
+        return tuple(self.reshape(self.matmul(self.asarray(m), column), shape) for m in (cos, sin))
+
     def act(self, value: Any) -> Any:
         return value.applyfunc(ACTIVATION)
 
@@ -218,6 +255,14 @@ class NumPySystem(System):
 
     def sum_spatial(self, value: Any) -> Any:
         return value.sum(axis=(-2, -1))
+
+    def take(self, value: Any, index: np.ndarray) -> Any:
+        return np.append(np.asarray(value).ravel(), 0)[index]
+
+    def dft(self, value: Any) -> tuple[Any, Any]:
+        """``numpy.fft.fftn``: real and imaginary parts."""
+        F = np.fft.fftn(value)
+        return F.real.copy(), F.imag.copy()
 
     def act(self, value: Any) -> Any:
         return np.tanh(value)
@@ -280,6 +325,15 @@ class TorchSystem(System):
 
     def sum_spatial(self, value: Any) -> Any:
         return value.sum(dim=(-2, -1))
+
+    def take(self, value: Any, index: np.ndarray) -> Any:
+        cells = self.torch.cat([value.reshape(-1), value.new_zeros(1)])
+        return cells[self.torch.as_tensor(index, device=value.device)]
+
+    def dft(self, value: Any) -> tuple[Any, Any]:
+        """``torch.fft.fftn``: real and imaginary parts."""
+        F = self.torch.fft.fftn(value)
+        return F.real.clone(), F.imag.clone()
 
     def act(self, value: Any) -> Any:
         return self.torch.tanh(value)
@@ -370,6 +424,10 @@ class SparseSystem(SymPySystem):
 
     def dilate(self, value: Any, stride: tuple[int, ...]) -> Any:
         return System.dilate(self, value, stride)
+
+    def take(self, value: Any, index: np.ndarray) -> Any:
+        cells = [*self.to_numpy(value).ravel().tolist(), 0]
+        return PolyArray.of([cells[i] for i in index.ravel().tolist()], index.shape)
 
     def act(self, value: Any) -> Any:
         from .symbolic.sparse import NotPolynomial

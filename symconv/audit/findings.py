@@ -57,9 +57,9 @@ def theorem(name: str, *, general: bool | None = None) -> Finding:
     from ..theorems.registry import get
 
     thm = get(name)
-    use_general = thm.general is not None if general is None else general
+    use_general = bool(thm.general) if general is None else general
     result = prove(name, general=use_general)
-    scope = "all sizes" if result.scope == "general" else "the registered sizes"
+    scope = result.scope if result.level == "general" else "the registered sizes"
     if result.verdict == thm.expected == "proved":
         return Finding("holds", f"proved for {scope}: {name} ({result.method})")
     return Finding(

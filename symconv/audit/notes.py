@@ -12,7 +12,9 @@ from typing import Any
 import numpy as np
 import sympy
 
+from ..check import check_result
 from ..claims import Claim, verify
+from ..prove import prove
 from .findings import Finding, Item, arithmetic, example, imprecise, refuted, theorem
 
 X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
@@ -124,6 +126,46 @@ def _rot_letters() -> Finding:
     A, B, C, D, E, F, G, H, I = (s for row in X for s in row)
     expected = i * A + h * B + g * C + f * D + e * E + d * F + c * G + b * H + a * I
     return Finding("holds" if conv2d(X, W)[0, 0] == expected else "fails", "conv2d of a 3×3 patch: i·A + h·B + … + a·I")
+
+
+def _shift_moves_output() -> Finding:
+    """The notes: a shifted object only shifts H.  Exact with circular padding and on interior cells."""
+    circular, interior = prove("shift_equivariance_circular"), prove("shift_equivariance_interior")
+    literal = prove("shift_equivariance_zero_padding")
+    invariance = prove("shift_invariance")
+    proved = circular.verdict == interior.verdict == "proved"
+    cx = literal.counterexample
+    return imprecise(
+        "condition",
+        f"shifting X shifts H (equivariance): exactly with circular padding (shift_equivariance_circular: "
+        f"{circular.verdict}) and, with zero padding, on the cells whose windows stay inside X "
+        f"(shift_equivariance_interior: {interior.verdict}); at the border it fails "
+        f"(shift_equivariance_zero_padding: {literal.verdict} at {cx.sizes if cx else '?'}: {cx}). "
+        f"The values are not invariant: shift_invariance is {invariance.verdict} ({invariance.counterexample}); "
+        "what is invariant is the filter, [V]_{i,j,a,b} = [V]_{a,b} (weight sharing)",
+        correction="[(S_{sτ} X) * W]_i = [X * W]_{i−τ} on every cell whose window lies inside X "
+        f"(shift_equivariance_interior{', proved' if proved else ', NOT proved'}); everywhere with circular padding",
+        counterexample=cx.to_dict() if cx else None,
+    )
+
+
+def _matrix_form() -> Finding:
+    """Notes 6.1.2: a convolution is computed as a matrix product after flipping the kernel."""
+    names = ("conv_eq_corr_rot180", "corr_eq_toeplitz_matmul", "corr_eq_im2col_matmul")
+    verdicts = {name: prove(name).verdict for name in names}
+    ok = all(v == "proved" for v in verdicts.values())
+    return Finding(
+        "holds" if ok else "fails",
+        "W ⊗ X = rot180(W) * X (flip), and vec(X * W) = T(W) vec(X) = rows of W times unfold(X): "
+        + ", ".join(f"{name} {verdict}" for name, verdict in verdicts.items()),
+    )
+
+
+def _refuted_theorem(name: str, correction: str, text: str) -> Finding:
+    """Fails: a registered claim refuted (its counterexample replayed in NumPy and torch), a proved correction."""
+    result = prove(name)
+    result.checks = {backend: check_result(result, backend) for backend in ("numpy", "torch")}
+    return refuted(result, prove(correction), text)
 
 
 # --- claims that fail --------------------------------------------------------------------------------
@@ -261,7 +303,26 @@ ITEMS: list[Item] = [
         ),
     ),
     Item("6.1.1", "reindexing W into V", "Σ_{k,l} W_{i,j,k,l} X_{k,l} = Σ_{a,b} V_{i,j,a,b} X_{i+a,j+b}", _fc_reindex),
+    Item(
+        "6.1.1",
+        "shifting the object shifts the output",
+        "平移: a shifted object only shifts H, the values do not change; V_{i,j,a,b} = V_{a,b}, B_{i,j} = b",
+        _shift_moves_output,
+    ),
+    Item(
+        "6.1.1",
+        "fewer parameters than the fully connected layer",
+        "the coefficients V_{a,b} are far fewer than the W_{i,j,a,b}",
+        lambda: theorem("fc_to_corr_params"),
+    ),
     Item("6.1.1", "locality", "H_{i,j} = Σ_{a,b=−Δ}^{Δ} V_{a,b} X_{i+a,j+b} + b", _locality),
+    Item(
+        "6.1.1",
+        "from a fully connected layer to a convolution",
+        "Σ_{k,l} W_{i,j,k,l} X_{k,l} + B_{i,j} with V_{i,j,a,b} = V_{a,b}, B_{i,j} = b and locality "
+        "= Σ_{a,b=−Δ}^{Δ} V_{a,b} X_{i+a,j+b} + b",
+        lambda: theorem("fc_to_corr"),
+    ),
     Item(
         "6.1.1",
         "1-D conv layer parameters",
@@ -284,6 +345,12 @@ ITEMS: list[Item] = [
         "convolution = correlation with rot180",
         "Y = W ⊗ X = rot180(W) * X",
         lambda: theorem("conv_eq_corr_rot180"),
+    ),
+    Item(
+        "6.1.2",
+        "convolution as a matrix product",
+        "用矩阵乘法实现卷积运算需要先进行翻转再相乘，后续计算与二维互相关运算相等",
+        _matrix_form,
     ),
     Item(
         "6.1.2",
@@ -486,6 +553,18 @@ ITEMS: list[Item] = [
         ),
     ),
     Item("6.3.1", "max pooling", "y_d = max(R_d)", lambda: theorem("grad_max_pool")),
+    Item(
+        "6.3.1",
+        "max pooling tolerates a one-pixel shift",
+        "2×2 的池化层容忍1个像素的左或右偏移",
+        lambda: _refuted_theorem(
+            "max_pool_shift_invariance",
+            "max_pool_window_permutation",
+            "max pooling is invariant under any permutation of the cells inside a window: a shift that keeps the "
+            "window's maximum inside the same window leaves the output unchanged, one that crosses a window border "
+            "does not",
+        ),
+    ),
     Item(
         "6.3.1",
         "average pooling",

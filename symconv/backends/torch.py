@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 
 from ..errors import ParameterError, ShapeError, public
-from ..spec import as_int, conv_window, padding_pairs, pool_window
+from ..spec import as_int, conv_window, padding_pairs, pool_window, transpose_window
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -34,16 +34,27 @@ __all__ = [
     "as_tensor",
     "available",
     "conv1d",
+    "conv1d_vjp",
     "conv2d",
+    "conv3d",
+    "conv3d_vjp",
+    "conv_transpose",
     "corr1d",
+    "corr1d_vjp",
     "corr2d",
     "corr2d_multi_in",
     "corr2d_multi_in_out",
+    "corr3d",
+    "corr3d_vjp",
     "cuda_available",
     "default_device",
     "grad",
     "pad",
+    "pool1d",
+    "pool1d_vjp",
     "pool2d",
+    "pool3d",
+    "pool3d_vjp",
     "rot180",
 ]
 
@@ -167,7 +178,7 @@ def _conv(X: Tensor, K: Tensor, bias: Tensor | None, stride: Any, padding: Any, 
         torch_padding = tuple(lo for lo, _ in win.padding)
     else:
         X, torch_padding = _F().pad(X, _flat(win.padding)), 0
-    conv = _F().conv1d if dims == 1 else _F().conv2d
+    conv = getattr(_F(), f"conv{dims}d")  # F.conv1d, F.conv2d, F.conv3d
     with warnings.catch_warnings():  # torch's note that 'same' with an even kernel copies the input
         warnings.filterwarnings("ignore", message="Using padding='same'", category=UserWarning)
         return conv(X, K, bias, stride=win.stride, padding=torch_padding, dilation=win.dilation, groups=groups)
@@ -269,6 +280,69 @@ def conv2d(
 
 
 @public
+def corr3d(
+    X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """Cross-correlation of ``X`` (D, H, W) with ``K`` (kd, kh, kw) (``F.conv3d``):
+    ``Y[i, j, l] = sum_{a,b,c} Xp[i*s_d + a*d_d, j*s_h + b*d_h, l*s_w + c*d_w] * K[a, b, c]``.
+
+    >>> corr3d([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]]).tolist()
+    [[[40.0, 51.0], [62.0, 73.0]]]
+    """
+    X, K = _operands(device, X=X, K=K)
+    _check("X", X, (3,), "(D, H, W)")
+    _check("K", K, (3,), "(kd, kh, kw)")
+    return _conv(X[None, None], K[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def conv3d(
+    X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
+) -> Tensor:
+    """True convolution: :func:`corr3d` with ``K`` flipped along all three axes.
+
+    >>> conv3d([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]]).tolist()
+    [[[4.0, 15.0], [26.0, 37.0]]]
+    """
+    X, K = _operands(device, X=X, K=K)
+    _check("X", X, (3,), "(D, H, W)")
+    _check("K", K, (3,), "(kd, kh, kw)")
+    return _conv(X[None, None], K.flip(0, 1, 2)[None, None], None, stride, padding, dilation)[0, 0]
+
+
+@public
+def conv_transpose(
+    Y: Any,
+    W: Any,
+    stride: Any = 1,
+    padding: Any = 0,
+    dilation: Any = 1,
+    output_padding: Any = 0,
+    *,
+    device: str | None = None,
+) -> Tensor:
+    """``F.conv_transpose1d/2d/3d`` on one channel: the adjoint of :func:`corr1d`/:func:`corr2d`/:func:`corr3d`.
+
+    ``Y`` and ``W`` have the same rank (1, 2 or 3); ``padding`` is symmetric;
+    ``output_padding`` is smaller than the stride or the dilation.
+
+    >>> conv_transpose([1, 2], [1, 10], stride=2, output_padding=1).tolist()
+    [1.0, 10.0, 2.0, 20.0, 0.0]
+    """
+    Y, W = _operands(device, Y=Y, W=W)
+    _check("Y", Y, (1, 2, 3), "(L,), (H, W) or (D, H, W)")
+    _check("W", W, (Y.dim(),), "with the rank of Y")
+    win = transpose_window(tuple(Y.shape), tuple(W.shape), stride, padding, dilation, output_padding)
+    op = tuple(
+        n - ((m - 1) * s - 2 * lo + d * (k - 1) + 1)
+        for n, m, s, (lo, _), d, k in zip(win.size, Y.shape, win.stride, win.padding, win.dilation, win.kernel)
+    )
+    transpose = getattr(_F(), f"conv_transpose{Y.dim()}d")
+    pads = tuple(lo for lo, _ in win.padding)
+    return transpose(Y[None, None], W[None, None], None, win.stride, pads, op, 1, win.dilation)[0, 0]
+
+
+@public
 def corr2d_multi_in(
     X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, *, device: str | None = None
 ) -> Tensor:
@@ -349,20 +423,95 @@ def pool2d(
     >>> pool2d(X, 2, mode="avg").tolist()
     [[2.5, 4.5], [10.5, 12.5]]
     """
-    (X,) = _operands(device, X=X)
-    _check("X", X, (2, 3), "(H, W) or (C, H, W)")
-    win = pool_window(tuple(X.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(X, 2, args, device)
+
+
+@public
+def pool1d(
+    x: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    *,
+    device: str | None = None,
+) -> Tensor:
+    """Max or average pooling of ``x`` (L,) or (C, L) (``F.max_pool1d`` / ``F.avg_pool1d``).
+
+    ``avg_pool1d`` has no ``divisor_override``: with one, ``F.avg_pool2d`` runs
+    on a height-1 map.  Conventions as in :func:`pool2d`.
+
+    >>> pool1d([3, 1, 4, 1, 5], 2).tolist()
+    [3.0, 4.0]
+    >>> pool1d([3, 1, 4, 1, 5], 2, mode="avg", ceil_mode=True).tolist()
+    [2.0, 2.5, 5.0]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(x, 1, args, device, name="x")
+
+
+@public
+def pool3d(
+    X: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    *,
+    device: str | None = None,
+) -> Tensor:
+    """Max or average pooling of ``X`` (D, H, W) or (C, D, H, W) (``F.max_pool3d`` / ``F.avg_pool3d``).
+
+    >>> pool3d([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], 2).tolist()
+    [[[7.0]]]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(X, 3, args, device)
+
+
+POOL_LAYOUTS = {1: "(L,) or (C, L)", 2: "(H, W) or (C, H, W)", 3: "(D, H, W) or (C, D, H, W)"}
+
+
+def _pool_nd(X: Any, dims: int, args: tuple, device: str | None, name: str = "X") -> Tensor:
+    """``F.max_pool{dims}d`` / ``F.avg_pool{dims}d`` on one map or one per channel."""
+    kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override = args
+    (X,) = _operands(device, **{name: X})
+    _check(name, X, (dims, dims + 1), POOL_LAYOUTS[dims])
+    win = pool_window(tuple(X.shape[-dims:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
     if divisor_override is not None:
         divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
-    X3 = X if X.dim() == 3 else X[None]
+    Xc = X if X.dim() > dims else X[None]
     p = tuple(lo for lo, _ in win.padding)
     if mode == "max":
-        Y = _F().max_pool2d(X3, win.kernel, win.stride, p, win.dilation, ceil_mode=ceil_mode)
+        pool = getattr(_F(), f"max_pool{dims}d")
+        Y = pool(Xc, win.kernel, win.stride, p, win.dilation, ceil_mode=ceil_mode)
+    elif dims == 1 and divisor_override is not None:  # avg_pool1d has no divisor_override
+        Y = _F().avg_pool2d(
+            Xc[:, None], (1, *win.kernel), (1, *win.stride), (0, *p), ceil_mode, count_include_pad, divisor_override
+        )[:, 0]
+    elif dims == 1:
+        Y = _F().avg_pool1d(Xc, win.kernel, win.stride, p, ceil_mode, count_include_pad)
     else:
-        Y = _F().avg_pool2d(X3, win.kernel, win.stride, p, ceil_mode, count_include_pad, divisor_override)
-    return Y if X.dim() == 3 else Y[0]
+        if dims == 3 and any(k > n for k, n in zip(win.kernel, win.size)):
+            raise ShapeError(
+                "kernel_size",
+                kernel_size,
+                f"at most the unpadded input {win.size} along each axis: F.avg_pool3d checks that",
+            )
+        pool = getattr(_F(), f"avg_pool{dims}d")
+        Y = pool(Xc, win.kernel, win.stride, p, ceil_mode, count_include_pad, divisor_override)
+    return Y if X.dim() > dims else Y[0]
 
 
 @public
@@ -418,6 +567,62 @@ def conv2d_vjp(
     [[0.0, 0.0], [0.0, 1.0]]
     """
     g = grad(lambda X, K: conv2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def corr1d_vjp(
+    x: Any, w: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂x, ∂ℓ/∂w)`` of ``ℓ = Σ delta ⊙ corr1d(x, w)`` by ``torch.autograd``.
+
+    >>> dx, dw = corr1d_vjp([1, 2, 3], [1, 10], [1, 1])
+    >>> dx.tolist(), dw.tolist()
+    ([1.0, 11.0, 10.0], [3.0, 5.0])
+    """
+    g = grad(lambda x, w: corr1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    return g["x"], g["w"]
+
+
+@public
+def conv1d_vjp(
+    x: Any, w: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂x, ∂ℓ/∂w)`` of ``ℓ = Σ delta ⊙ conv1d(x, w)`` by ``torch.autograd``.
+
+    >>> dx, dw = conv1d_vjp([1, 2, 3], [1, 10], [1, 1])
+    >>> dx.tolist(), dw.tolist()
+    ([10.0, 11.0, 1.0], [5.0, 3.0])
+    """
+    g = grad(lambda x, w: conv1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    return g["x"], g["w"]
+
+
+@public
+def corr3d_vjp(
+    X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂X, ∂ℓ/∂K)`` of ``ℓ = Σ delta ⊙ corr3d(X, K)`` by ``torch.autograd``.
+
+    >>> dX, dK = corr3d_vjp([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]], [[[1, 1], [1, 1]]])
+    >>> dK.flatten().tolist()
+    [6.0, 22.0]
+    """
+    g = grad(lambda X, K: corr3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def conv3d_vjp(
+    X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[Tensor, Tensor]:
+    """``(∂ℓ/∂X, ∂ℓ/∂K)`` of ``ℓ = Σ delta ⊙ conv3d(X, K)`` by ``torch.autograd``.
+
+    >>> dX, dK = conv3d_vjp([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]], [[[1, 1], [1, 1]]])
+    >>> dK.flatten().tolist()
+    [22.0, 6.0]
+    """
+    g = grad(lambda X, K: conv3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
     return g["X"], g["K"]
 
 
@@ -504,3 +709,106 @@ def _amax_pool(X: Tensor, window: Any, out_shape: tuple[int, int]) -> Tensor:
     grid = [(m - e) // s + 1 for m, e, s in zip(padded.shape[-2:], extents, window.stride)]
     cols = cols.reshape(flat.shape[0], -1, *grid)[:, :, : out_shape[0], : out_shape[1]]
     return torch.amax(cols, dim=1).reshape(*X.shape[:-2], *out_shape)
+
+
+@public
+def pool1d_vjp(
+    x: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = "first",
+) -> Tensor:
+    """``∂ℓ/∂x`` of ``ℓ = Σ delta ⊙ pool1d(x)`` by ``torch.autograd``; ties as in :func:`pool3d_vjp`.
+
+    >>> pool1d_vjp([1, 3, 2, 2], [5, 7], 2).tolist()
+    [0.0, 5.0, 7.0, 0.0]
+    >>> pool1d_vjp([1, 3, 2, 2], [5, 7], 2, tie="split").tolist()
+    [0.0, 5.0, 3.5, 3.5]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(x, delta, 1, args, tie, name="x")
+
+
+@public
+def pool3d_vjp(
+    X: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = "first",
+) -> Tensor:
+    """``∂ℓ/∂X`` of ``ℓ = Σ delta ⊙ pool3d(X)`` by ``torch.autograd``.
+
+    Max pooling: ``tie="first"`` (or ``None``) is ``max_pool3d``'s own backward
+    (first maximal element of each window), run on the input padded with
+    ``-inf`` beforehand so that a window of padding only (possible with
+    dilation) routes its gradient into the padding, never out of bounds;
+    ``tie="split"`` reduces the windows (``Tensor.unfold``) with ``torch.amax``,
+    whose backward shares the gradient evenly among tied maxima.
+
+    >>> pool3d_vjp([[[0, 1]], [[3, 3]]], [[[6]]], (2, 1, 2)).tolist()
+    [[[0.0, 0.0]], [[6.0, 0.0]]]
+    >>> pool3d_vjp([[[0, 1]], [[3, 3]]], [[[6]]], (2, 1, 2), tie="split").tolist()
+    [[[0.0, 0.0]], [[3.0, 3.0]]]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(X, delta, 3, args, tie)
+
+
+def _pool_vjp(X: Any, delta: Any, dims: int, args: tuple, tie: str | None, name: str = "X") -> Tensor:
+    if tie not in (None, "first", "split"):
+        raise ParameterError("tie", tie, "None, 'first' or 'split'")
+    kernel_size, stride, padding, mode, dilation, ceil_mode, _cip, _div = args
+    pool = {1: pool1d, 3: pool3d}[dims]
+    if mode != "max":
+        return grad(lambda X: pool(X, *args), {"X": X}, delta)["X"]
+    (Xt,) = _operands(None, **{name: X})
+    _check(name, Xt, (dims, dims + 1), POOL_LAYOUTS[dims])
+    window = pool_window(tuple(Xt.shape[-dims:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
+    out_shape = tuple(pool(Xt, *args).shape[-dims:])  # torch's own output size
+    reduce = _unfold_amax if tie == "split" else _padded_max_pool
+    return grad(lambda X: reduce(X, window, out_shape), {"X": Xt}, delta)["X"]
+
+
+def _padded(X: Tensor, window: Any, out_shape: tuple[int, ...]) -> Tensor:
+    """``X`` padded with -inf: ``lo`` cells in front, and behind as far as the last window reaches."""
+    pads = []
+    for n, (lo, _), k, s, d, o in zip(
+        window.size, window.padding, window.kernel, window.stride, window.dilation, out_shape
+    ):
+        pads.append((lo, max((o - 1) * s + d * (k - 1) + 1 - (n + lo), 0)))
+    return _F().pad(X, _flat(tuple(pads)), value=-_torch().inf)
+
+
+def _padded_max_pool(X: Tensor, window: Any, out_shape: tuple[int, ...]) -> Tensor:
+    """``F.max_pool{dims}d`` on the explicitly padded input, cropped to PyTorch's own output size."""
+    dims = len(out_shape)
+    Xc = X if X.dim() > dims else X[None]
+    pool = getattr(_F(), f"max_pool{dims}d")
+    Y = pool(_padded(Xc, window, out_shape), window.kernel, window.stride, 0, window.dilation)
+    Y = Y[(Ellipsis, *(slice(0, o) for o in out_shape))]
+    return Y if X.dim() > dims else Y[0]
+
+
+def _unfold_amax(X: Tensor, window: Any, out_shape: tuple[int, ...]) -> Tensor:
+    """Max pooling as ``amax`` over the windows (ties share the gradient), any number of axes."""
+    dims = len(out_shape)
+    cols = _padded(X, window, out_shape)
+    for axis, (k, s, d) in enumerate(zip(window.kernel, window.stride, window.dilation)):
+        cols = cols.unfold(X.dim() - dims + axis, d * (k - 1) + 1, s)  # appends the window's axis
+    taps = tuple(slice(None, None, d) for d in window.dilation)
+    cols = cols[(Ellipsis, *(slice(0, o) for o in out_shape), *taps)]
+    return _torch().amax(cols, dim=tuple(range(-dims, 0)))

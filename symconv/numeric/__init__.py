@@ -24,14 +24,48 @@ array([[19., 25.],
        [37., 43.]])
 """
 
-from .grad import conv2d_vjp, corr2d_multi_in_out_vjp, corr2d_vjp, pool2d_vjp
-from .ops import conv1d, conv2d, corr1d, corr2d, corr2d_multi_in, corr2d_multi_in_out, pad, rot180
-from .pool import pool2d
+from .grad import (
+    conv1d_vjp,
+    conv2d_vjp,
+    conv3d_vjp,
+    corr1d_vjp,
+    corr2d_multi_in_out_vjp,
+    corr2d_vjp,
+    corr3d_vjp,
+    pool1d_vjp,
+    pool2d_vjp,
+    pool3d_vjp,
+)
+from .ops import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose,
+    corr1d,
+    corr2d,
+    corr2d_multi_in,
+    corr2d_multi_in_out,
+    corr3d,
+    pad,
+    rot180,
+)
+from .pool import pool1d, pool2d, pool3d
 
 __all__ = [
     "conv1d",
+    "conv1d_vjp",
     "conv2d",
     "conv2d_vjp",
+    "conv3d",
+    "conv3d_vjp",
+    "conv_transpose",
+    "corr1d_vjp",
+    "corr3d",
+    "corr3d_vjp",
+    "pool1d",
+    "pool1d_vjp",
+    "pool3d",
+    "pool3d_vjp",
     "corr2d_multi_in_out_vjp",
     "corr2d_vjp",
     "pool2d_vjp",

@@ -25,23 +25,37 @@ from numpy.typing import ArrayLike
 
 from ..errors import ParameterError, ShapeError, public
 from ..spec import Window, as_int, conv_window, pool_window
+from .ops import LAYOUTS
+from .pool import LAYOUTS as POOL_LAYOUTS
 from .window import as_array, unify, windows
 
-__all__ = ["conv2d_vjp", "corr2d_multi_in_out_vjp", "corr2d_vjp", "pool2d_vjp"]
+__all__ = [
+    "conv1d_vjp",
+    "conv2d_vjp",
+    "conv3d_vjp",
+    "corr1d_vjp",
+    "corr2d_multi_in_out_vjp",
+    "corr2d_vjp",
+    "corr3d_vjp",
+    "pool1d_vjp",
+    "pool2d_vjp",
+    "pool3d_vjp",
+]
 
 TIES = ("first", "split")
 
 
 def _cells(win: Window) -> np.ndarray:
-    """Flat index into ``X`` of every window tap, shape ``(o_h, o_w, k_h, k_w)``; padding taps give ``H * W``."""
-    n = win.size[0] * win.size[1]
+    """Flat index into ``X`` of every window tap, shape ``(o_h, o_w, k_h, k_w)`` (in 2-D); padding taps
+    give the number of cells of ``X`` (``H * W``)."""
+    n = int(np.prod(win.size))
     return windows(np.arange(n).reshape(win.size), win, n)
 
 
 def _scatter(contrib: np.ndarray, cells: np.ndarray, size: tuple[int, ...]) -> np.ndarray:
-    """Add ``contrib`` ``(..., o_h, o_w, k_h, k_w)`` onto the cells its taps read: ``(..., H, W)``."""
+    """Add ``contrib`` ``(..., o_h, o_w, k_h, k_w)`` onto the cells its taps read: ``(..., H, W)`` (in 2-D)."""
     lead = contrib.shape[: contrib.ndim - cells.ndim]
-    out = np.zeros((*lead, size[0] * size[1] + 1), dtype=contrib.dtype)
+    out = np.zeros((*lead, int(np.prod(size)) + 1), dtype=contrib.dtype)
     np.add.at(out, (..., cells), contrib)
     return out[..., :-1].reshape(*lead, *size)
 
@@ -124,18 +138,79 @@ def conv2d_vjp(
 def _corr2d_vjp(
     X: ArrayLike, K: ArrayLike, delta: ArrayLike, stride: Any, padding: Any, dilation: Any, flip: bool
 ) -> tuple[np.ndarray, np.ndarray]:
-    X = as_array(X, "X", {2: "(H, W)", 3: "(N, H, W)"}, spatial=2)
-    K = as_array(K, "K", {2: "(k_h, k_w)"}, spatial=2)
-    win = conv_window(X.shape[-2:], K.shape, stride, padding, dilation)
+    return _corr_vjp(X, K, delta, 2, stride, padding, dilation, flip)
+
+
+def _corr_vjp(
+    X: ArrayLike, K: ArrayLike, delta: ArrayLike, dims: int, stride: Any, padding: Any, dilation: Any, flip: bool
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(dX, dK)`` of a single-channel correlation (convolution with ``flip``) over the last ``dims`` axes."""
+    x_name, x_layouts, k_name, k_layout = LAYOUTS[dims]
+    X = as_array(X, x_name, x_layouts, spatial=dims)
+    K = as_array(K, k_name, {dims: k_layout}, spatial=dims)
+    win = conv_window(X.shape[-dims:], K.shape, stride, padding, dilation)
     cells = _cells(win)
-    D = _delta(delta, (*X.shape[:-2], *cells.shape[:2]))
+    D = _delta(delta, (*X.shape[:-dims], *cells.shape[:dims]))
     X, K, D = unify(X, K, D)
     if flip:
-        K = K[::-1, ::-1]
-    dX = _scatter(D[..., None, None] * K, cells, win.size)
-    Xn, Dn = X.reshape(-1, *win.size), D.reshape(-1, *cells.shape[:2])
-    dK = np.einsum("nijab,nij->ab", windows(Xn, win, 0), Dn)
-    return dX, (dK[::-1, ::-1].copy() if flip else dK)
+        K = np.flip(K)
+    dX = _scatter(D[(Ellipsis,) + (None,) * dims] * K, cells, win.size)
+    Xn, Dn = X.reshape(-1, *win.size), D.reshape(-1, *cells.shape[:dims])
+    out, taps = "ijl"[:dims], "abc"[:dims]
+    dK = np.einsum(f"n{out}{taps},n{out}->{taps}", windows(Xn, win, 0), Dn)
+    return dX, (np.flip(dK).copy() if flip else dK)
+
+
+@public
+def corr1d_vjp(
+    x: ArrayLike, w: ArrayLike, delta: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Gradients ``(dx, dw)`` of :math:`\ell = \sum \delta \odot \operatorname{corr1d}(x, w)`, as :func:`corr2d_vjp`.
+
+    >>> dx, dw = corr1d_vjp([1, 2, 3], [1, 10], [1, 1])
+    >>> dx, dw
+    (array([ 1., 11., 10.]), array([3., 5.]))
+    """
+    return _corr_vjp(x, w, delta, 1, stride, padding, dilation, flip=False)
+
+
+@public
+def conv1d_vjp(
+    x: ArrayLike, w: ArrayLike, delta: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Gradients ``(dx, dw)`` of :math:`\ell = \sum \delta \odot \operatorname{conv1d}(x, w)`, as :func:`conv2d_vjp`.
+
+    >>> dx, dw = conv1d_vjp([1, 2, 3], [1, 10], [1, 1])
+    >>> dx, dw
+    (array([10., 11.,  1.]), array([5., 3.]))
+    """
+    return _corr_vjp(x, w, delta, 1, stride, padding, dilation, flip=True)
+
+
+@public
+def corr3d_vjp(
+    X: ArrayLike, K: ArrayLike, delta: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Gradients ``(dX, dK)`` of :math:`\ell = \sum \delta \odot \operatorname{corr3d}(X, K)`, as :func:`corr2d_vjp`.
+
+    >>> dX, dK = corr3d_vjp(np.arange(8).reshape(2, 2, 2), [[[1]], [[10]]], np.ones((1, 2, 2)))
+    >>> dK.ravel()
+    array([ 6., 22.])
+    """
+    return _corr_vjp(X, K, delta, 3, stride, padding, dilation, flip=False)
+
+
+@public
+def conv3d_vjp(
+    X: ArrayLike, K: ArrayLike, delta: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""Gradients ``(dX, dK)`` of :math:`\ell = \sum \delta \odot \operatorname{conv3d}(X, K)`, as :func:`conv2d_vjp`.
+
+    >>> dX, dK = conv3d_vjp(np.arange(8).reshape(2, 2, 2), [[[1]], [[10]]], np.ones((1, 2, 2)))
+    >>> dK.ravel()
+    array([22.,  6.])
+    """
+    return _corr_vjp(X, K, delta, 3, stride, padding, dilation, flip=True)
 
 
 @public
@@ -255,8 +330,68 @@ def pool2d_vjp(
            [1., 2., 1., 1.],
            [1., 2., 1., 1.]])
     """
-    X = as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2)
-    win = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(X, delta, 2, args, tie)
+
+
+@public
+def pool1d_vjp(
+    x: ArrayLike,
+    delta: ArrayLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str = "first",
+) -> np.ndarray:
+    r"""Gradient ``dx`` of :math:`\ell = \sum \delta \odot \operatorname{pool1d}(x, \ldots)`, as :func:`pool2d_vjp`.
+
+    ``x``: ``(L,)``, ``(C, L)`` or ``(N, C, L)``.
+
+    >>> pool1d_vjp([1, 3, 2, 2], [5, 7], 2, tie="split")
+    array([0. , 5. , 3.5, 3.5])
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(x, delta, 1, args, tie)
+
+
+@public
+def pool3d_vjp(
+    X: ArrayLike,
+    delta: ArrayLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str = "first",
+) -> np.ndarray:
+    r"""Gradient ``dX`` of :math:`\ell = \sum \delta \odot \operatorname{pool3d}(X, \ldots)`, as :func:`pool2d_vjp`.
+
+    ``X``: ``(D, H, W)``, ``(C, D, H, W)`` or ``(N, C, D, H, W)``.
+
+    >>> pool3d_vjp([[[0, 1]], [[3, 2]]], [[[6]]], (2, 1, 2))
+    array([[[0., 0.]],
+    <BLANKLINE>
+           [[6., 0.]]])
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(X, delta, 3, args, tie)
+
+
+def _pool_vjp(X: ArrayLike, delta: ArrayLike, dims: int, args: tuple, tie: str) -> np.ndarray:
+    """Pooling's gradient over the last ``dims`` axes: each window's δ scattered onto its cells."""
+    kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override = args
+    name, layouts = POOL_LAYOUTS[dims]
+    X = as_array(X, name, layouts, spatial=dims)
+    win = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
     if divisor_override is not None:
@@ -264,11 +399,12 @@ def pool2d_vjp(
     if tie not in TIES:
         raise ParameterError("tie", tie, "'first' or 'split'")
     cells = _cells(win)
-    D = _delta(delta, (*X.shape[:-2], *cells.shape[:2]))
+    out_shape = cells.shape[:dims]
+    D = _delta(delta, (*X.shape[:-dims], *out_shape))
     X, D = unify(X, D)
     if mode == "max":
         v = windows(X, win, -np.inf).reshape(*D.shape, -1)
-        real = (cells < win.size[0] * win.size[1]).reshape(v.shape[-3:])  # taps inside X, not padding
+        real = (cells < int(np.prod(win.size))).reshape(v.shape[-(dims + 1) :])  # taps inside X, not padding
         hit = (v == v.max(axis=-1, keepdims=True)) & real
         if tie == "first":
             hit = np.arange(v.shape[-1]) == hit.argmax(axis=-1)[..., None]
@@ -276,9 +412,9 @@ def pool2d_vjp(
         contrib = contrib.reshape(*D.shape, *win.kernel)
     else:
         if divisor_override is not None:
-            count = np.full(cells.shape[:2], divisor_override)
+            count = np.full(out_shape, divisor_override)
         else:  # sum-pool an indicator of the padded input, or of X itself
             inside = np.ones(win.size, dtype=np.int64)
-            count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=(-2, -1))
-        contrib = np.broadcast_to(_divide(D, count)[..., None, None], (*D.shape, *win.kernel))
+            count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=tuple(range(-dims, 0)))
+        contrib = np.broadcast_to(_divide(D, count)[(Ellipsis,) + (None,) * dims], (*D.shape, *win.kernel))
     return _scatter(contrib, cells, win.size)

@@ -15,10 +15,22 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..errors import ParameterError, ShapeError, public
-from ..spec import as_int, conv_window, padding_pairs
+from ..spec import as_int, conv_window, padding_pairs, transpose_window
 from .window import as_array, contract, unify, windows
 
-__all__ = ["conv1d", "conv2d", "corr1d", "corr2d", "corr2d_multi_in", "corr2d_multi_in_out", "pad", "rot180"]
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose",
+    "corr1d",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr3d",
+    "pad",
+    "rot180",
+]
 
 
 @public
@@ -97,12 +109,26 @@ def conv1d(x: ArrayLike, w: ArrayLike, stride: Any = 1, padding: Any = 0, dilati
 
 
 def _corr1d(x: ArrayLike, w: ArrayLike, stride: Any, padding: Any, dilation: Any, flip: bool) -> np.ndarray:
-    x = as_array(x, "x", {1: "(L,)", 2: "(N, L)"}, spatial=1)
-    w = as_array(w, "w", {1: "(k,)"}, spatial=1)
-    x, w = unify(x, w)
-    win = conv_window(x.shape[-1:], w.shape, stride, padding, dilation)
-    V = windows(x, win, 0)[..., None, None, :, :]  # one group, one channel
-    return contract(V, (w[::-1] if flip else w)[None, None, None])[..., 0, 0, :]
+    return _corr_nd(x, w, 1, stride, padding, dilation, flip)
+
+
+#: Per dimension: (input name, its layouts; kernel name, its layout).
+LAYOUTS = {
+    1: ("x", {1: "(L,)", 2: "(N, L)"}, "w", "(k,)"),
+    2: ("X", {2: "(H, W)", 3: "(N, H, W)"}, "K", "(k_h, k_w)"),
+    3: ("X", {3: "(D, H, W)", 4: "(N, D, H, W)"}, "K", "(k_d, k_h, k_w)"),
+}
+
+
+def _corr_nd(X: ArrayLike, K: ArrayLike, dims: int, stride: Any, padding: Any, dilation: Any, flip: bool) -> np.ndarray:
+    """Single-channel correlation (or, with ``flip``, convolution) over the last ``dims`` axes of ``X``."""
+    x_name, x_layouts, k_name, k_layout = LAYOUTS[dims]
+    X = as_array(X, x_name, x_layouts, spatial=dims)
+    K = as_array(K, k_name, {dims: k_layout}, spatial=dims)
+    X, K = unify(X, K)
+    win = conv_window(X.shape[-dims:], K.shape, stride, padding, dilation)
+    V = windows(X, win, 0)[(Ellipsis, None, None) + (slice(None),) * (2 * dims)]  # one group, one channel
+    return contract(V, (np.flip(K) if flip else K)[None, None, None])[(Ellipsis, 0, 0) + (slice(None),) * dims]
 
 
 @public
@@ -142,12 +168,66 @@ def conv2d(X: ArrayLike, K: ArrayLike, stride: Any = 1, padding: Any = 0, dilati
 
 
 def _corr2d(X: ArrayLike, K: ArrayLike, stride: Any, padding: Any, dilation: Any, flip: bool) -> np.ndarray:
-    X = as_array(X, "X", {2: "(H, W)", 3: "(N, H, W)"}, spatial=2)
-    K = as_array(K, "K", {2: "(k_h, k_w)"}, spatial=2)
-    X, K = unify(X, K)
-    win = conv_window(X.shape[-2:], K.shape, stride, padding, dilation)
-    V = windows(X, win, 0)[..., None, None, :, :, :, :]  # one group, one channel
-    return contract(V, (K[::-1, ::-1] if flip else K)[None, None, None])[..., 0, 0, :, :]
+    return _corr_nd(X, K, 2, stride, padding, dilation, flip)
+
+
+@public
+def corr3d(X: ArrayLike, K: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> np.ndarray:
+    r"""3-D cross-correlation (what ``torch.nn.functional.conv3d`` computes).
+
+    .. math:: [\mathbf{H}]_{i,j,l} = \sum_{a,b,c} [\mathbf{K}]_{a,b,c}\,
+              [\tilde{\mathbf{X}}]_{i s_d + a d_d,\; j s_h + b d_h,\; l s_w + c d_w}
+
+    (0-based) where :math:`\tilde{\mathbf{X}}` is ``X`` zero-padded.  ``X``:
+    ``(D, H, W)`` or ``(N, D, H, W)``; ``K``: ``(k_d, k_h, k_w)``; ``padding``:
+    an int, a triple, one ``(lo, hi)`` pair per axis, ``"valid"``, ``"same"``
+    or ``"full"``.
+
+    >>> corr3d(np.arange(8).reshape(2, 2, 2), [[[1]], [[10]]])
+    array([[[40., 51.],
+            [62., 73.]]])
+    """
+    return _corr_nd(X, K, 3, stride, padding, dilation, flip=False)
+
+
+@public
+def conv3d(X: ArrayLike, K: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> np.ndarray:
+    r"""3-D true convolution: correlation with the kernel flipped along all three axes.
+
+    Shapes and padding as in :func:`corr3d`.
+
+    >>> conv3d(np.arange(8).reshape(2, 2, 2), [[[1]], [[10]]])
+    array([[[ 4., 15.],
+            [26., 37.]]])
+    """
+    return _corr_nd(X, K, 3, stride, padding, dilation, flip=True)
+
+
+@public
+def conv_transpose(
+    Y: ArrayLike, W: ArrayLike, stride: Any = 1, padding: Any = 0, dilation: Any = 1, output_padding: Any = 0
+) -> np.ndarray:
+    r"""Transposed correlation (PyTorch's ``conv_transpose1d/2d/3d``, one channel): the adjoint of correlation.
+
+    Every cell ``i`` of ``Y`` adds :math:`Y_i W_a` to output cell
+    :math:`i s + a d - p` (per axis, 0-based), one ``np.add.at`` over an index
+    grid of the output's windows.  ``Y`` and ``W`` have the same rank (1, 2 or
+    3); the output has ``(m - 1) s - 2p + d(k - 1) + output_padding + 1``
+    cells along an axis of ``m``; ``padding`` is symmetric.
+
+    >>> conv_transpose([1, 2], [1, 10], stride=2, output_padding=1)
+    array([ 1., 10.,  2., 20.,  0.])
+    """
+    Y = as_array(Y, "Y", {1: "(L,)", 2: "(H, W)", 3: "(D, H, W)"}, spatial=1)
+    W = as_array(W, "W", {Y.ndim: LAYOUTS[Y.ndim][3]}, spatial=Y.ndim)
+    win = transpose_window(Y.shape, W.shape, stride, padding, dilation, output_padding)
+    Y, W = unify(Y, W)
+    cells = int(np.prod(win.size))
+    index = windows(np.arange(cells).reshape(win.size), win, cells)  # (windows..., taps...), padding -> sink
+    index = index[tuple(slice(0, m) for m in Y.shape)]  # output_padding >= s: windows Y has no cell for
+    out = np.zeros(cells + 1, dtype=Y.dtype)
+    np.add.at(out, index, Y[(Ellipsis,) + (None,) * Y.ndim] * W)
+    return out[:-1].reshape(win.size)
 
 
 @public

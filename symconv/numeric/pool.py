@@ -12,7 +12,14 @@ from ..errors import ParameterError, public
 from ..spec import as_int, pool_window
 from .window import as_array, reduce_taps, unify, windows
 
-__all__ = ["pool2d"]
+__all__ = ["pool1d", "pool2d", "pool3d"]
+
+#: Per dimension: the input's name and its layouts (a channel and a batch axis are optional).
+LAYOUTS = {
+    1: ("x", {1: "(L,)", 2: "(C, L)", 3: "(N, C, L)"}),
+    2: ("X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}),
+    3: ("X", {3: "(D, H, W)", 4: "(C, D, H, W)", 5: "(N, C, D, H, W)"}),
+}
 
 
 @public
@@ -54,20 +61,89 @@ def pool2d(
     array([[ 2.5,  4. ],
            [ 8.5, 10. ]])
     """
-    (X,) = unify(as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2))
-    win = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(X, 2, *args)
+
+
+@public
+def pool1d(
+    x: ArrayLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
+    r"""1-D max or average pooling (PyTorch's ``max_pool1d``/``avg_pool1d``), conventions as :func:`pool2d`.
+
+    ``x``: ``(L,)``, ``(C, L)`` or ``(N, C, L)``.
+
+    >>> pool1d([3, 1, 4, 1, 5], 2)
+    array([3., 4.])
+    >>> pool1d([3, 1, 4, 1, 5], 2, mode="avg", ceil_mode=True)
+    array([2. , 2.5, 5. ])
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(x, 1, *args)
+
+
+@public
+def pool3d(
+    X: ArrayLike,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+) -> np.ndarray:
+    r"""3-D max or average pooling (PyTorch's ``max_pool3d``/``avg_pool3d``), conventions as :func:`pool2d`.
+
+    ``X``: ``(D, H, W)``, ``(C, D, H, W)`` or ``(N, C, D, H, W)``.
+
+    >>> pool3d(np.arange(8).reshape(2, 2, 2), 2)
+    array([[[7.]]])
+    >>> pool3d(np.arange(8).reshape(2, 2, 2), (2, 1, 1), mode="avg")
+    array([[[2., 3.],
+            [4., 5.]]])
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_nd(X, 3, *args)
+
+
+def _pool_nd(
+    X: ArrayLike,
+    dims: int,
+    kernel_size: Any,
+    stride: Any,
+    padding: Any,
+    mode: str,
+    dilation: Any,
+    ceil_mode: bool,
+    count_include_pad: bool,
+    divisor_override: int | None,
+) -> np.ndarray:
+    """Pooling over the last ``dims`` axes: the windows reduced tap by tap (max or sum, then the divisor)."""
+    name, layouts = LAYOUTS[dims]
+    (X,) = unify(as_array(X, name, layouts, spatial=dims))
+    win = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
     if divisor_override is not None:
         divisor_override = as_int(divisor_override, "divisor_override", minimum=1)
     if mode == "max":
-        return reduce_taps(windows(X, win, -np.inf), 2, np.maximum)
-    total = reduce_taps(windows(X, win, 0), 2, np.add)
+        return reduce_taps(windows(X, win, -np.inf), dims, np.maximum)
+    total = reduce_taps(windows(X, win, 0), dims, np.add)
     if divisor_override is not None:
-        count = np.full(total.shape[-2:], divisor_override)
+        count = np.full(total.shape[-dims:], divisor_override)
     else:  # sum-pool an indicator: of the padded input, or of X itself
-        inside = np.ones(X.shape[-2:], dtype=np.int64)
-        count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=(-2, -1))
+        inside = np.ones(X.shape[-dims:], dtype=np.int64)
+        count = windows(inside, win, int(count_include_pad), overhang=0).sum(axis=tuple(range(-dims, 0)))
     if X.dtype == object:
         return total / np.frompyfunc(Fraction, 1, 1)(count)
     total /= count.astype(X.dtype)  # in place: total is a fresh array

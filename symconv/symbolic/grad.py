@@ -27,12 +27,26 @@ import sympy
 
 from ..errors import ParameterError, ShapeError, public
 from ..spec import as_int, pool_window
-from .ops import conv2d, corr2d, corr2d_multi_in_out
-from .pool import pool2d
+from .ops import conv1d, conv2d, conv3d, corr1d, corr2d, corr2d_multi_in_out, corr3d, operand
+from .pool import LAYOUTS, pool1d, pool2d, pool3d
 from .tensor import SYMPY, Array, as_array, common, entries, flat, scalars_of
 from .window import windows
 
-__all__ = ["vjp", "corr2d_vjp", "conv2d_vjp", "corr2d_multi_in_out_vjp", "pool2d_vjp", "sympy_max_tie_mass", "TIES"]
+__all__ = [
+    "vjp",
+    "conv1d_vjp",
+    "conv3d_vjp",
+    "corr1d_vjp",
+    "corr2d_vjp",
+    "corr3d_vjp",
+    "conv2d_vjp",
+    "corr2d_multi_in_out_vjp",
+    "pool1d_vjp",
+    "pool2d_vjp",
+    "pool3d_vjp",
+    "sympy_max_tie_mass",
+    "TIES",
+]
 
 TIES = ("first", "split")
 
@@ -110,6 +124,58 @@ def conv2d_vjp(X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, di
 
 
 @public
+def corr1d_vjp(x: Any, w: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂x, ∂ℓ/∂w)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{corr1d}(x, w)`.
+
+    >>> from symconv import symbols
+    >>> dx, dw = corr1d_vjp(symbols("x", 3), symbols("w", 2), symbols("δ", 2))
+    >>> dx[1], dw[0]
+    (w_{1}*δ_{2} + w_{2}*δ_{1}, x_{1}*δ_{1} + x_{2}*δ_{2})
+    """
+    g = vjp(lambda x, w: corr1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    return g["x"], g["w"]
+
+
+@public
+def conv1d_vjp(x: Any, w: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂x, ∂ℓ/∂w)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{conv1d}(x, w)`.
+
+    >>> from symconv import symbols
+    >>> dx, dw = conv1d_vjp(symbols("x", 2), symbols("w", 2), symbols("δ", 1))
+    >>> dx[0]
+    w_{2}*δ_{1}
+    """
+    g = vjp(lambda x, w: conv1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    return g["x"], g["w"]
+
+
+@public
+def corr3d_vjp(X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂X, ∂ℓ/∂K)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{corr3d}(X, K)`.
+
+    >>> from symconv import symbols
+    >>> dX, dK = corr3d_vjp(symbols("x", (2, 1, 1)), symbols("w", (1, 1, 1)), symbols("δ", (2, 1, 1)))
+    >>> dX[1, 0, 0], dK[0, 0, 0]
+    (w_{1,1,1}*δ_{2,1,1}, x_{1,1,1}*δ_{1,1,1} + x_{2,1,1}*δ_{2,1,1})
+    """
+    g = vjp(lambda X, K: corr3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
+def conv3d_vjp(X: Any, K: Any, delta: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> tuple[Array, Array]:
+    """Gradients ``(∂ℓ/∂X, ∂ℓ/∂K)`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{conv3d}(X, K)`.
+
+    >>> from symconv import symbols
+    >>> dX, dK = conv3d_vjp(symbols("x", (2, 1, 1)), symbols("w", (2, 1, 1)), symbols("δ", (1, 1, 1)))
+    >>> dX[0, 0, 0]
+    w_{2,1,1}*δ_{1,1,1}
+    """
+    g = vjp(lambda X, K: conv3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    return g["X"], g["K"]
+
+
+@public
 def corr2d_multi_in_out_vjp(
     X: Any,
     K: Any,
@@ -167,26 +233,74 @@ def pool2d_vjp(
     >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2, tie="split")
     [[2, 2], [0, 2]]
     """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(X, delta, 2, args, tie)
+
+
+@public
+def pool1d_vjp(
+    x: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = None,
+) -> Array:
+    """Gradient ``∂ℓ/∂x`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{pool1d}(x)`; as :func:`pool2d_vjp`.
+
+    >>> pool1d_vjp([1, 3, 2, 2], [5, 7], 2, tie="split")
+    [0, 5, 7/2, 7/2]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(x, delta, 1, args, tie, name="x")
+
+
+@public
+def pool3d_vjp(
+    X: Any,
+    delta: Any,
+    kernel_size: Any,
+    stride: Any = None,
+    padding: Any = 0,
+    mode: str = "max",
+    dilation: Any = 1,
+    ceil_mode: bool = False,
+    count_include_pad: bool = True,
+    divisor_override: int | None = None,
+    tie: str | None = None,
+) -> Array:
+    """Gradient ``∂ℓ/∂X`` of :math:`\\ell = \\sum \\delta \\odot \\operatorname{pool3d}(X)`; as :func:`pool2d_vjp`.
+
+    >>> pool3d_vjp([[[0, 1]], [[3, 2]]], [[[6]]], (2, 1, 2), tie="first")
+    [[[0, 0]], [[6, 0]]]
+    """
+    args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    return _pool_vjp(X, delta, 3, args, tie)
+
+
+def _pool_vjp(X: Any, delta: Any, dims: int, args: tuple, tie: str | None, name: str = "X") -> Array:
+    """Pooling's gradient over the last ``dims`` axes: SymPy's derivative, or routed by a ``tie`` policy."""
+    kernel_size, stride, padding, mode, dilation, ceil_mode, _cip, _div = args
+    pool = {1: pool1d, 2: pool2d, 3: pool3d}[dims]
     if tie is None:
-        return vjp(
-            lambda X: pool2d(
-                X, kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override
-            ),
-            {"X": X},
-            delta,
-        )["X"]
+        return vjp(lambda X: pool(X, *args), {"X": X}, delta)["X"]
     if tie not in TIES:
         raise ParameterError("tie", tie, "None, 'first' or 'split'")
     if mode != "max":
         raise ParameterError("mode", mode, "'max' with a tie policy (average pooling has no ties)")
-    X = as_array(X, "X", (2, 3))
+    X = operand(X, name, LAYOUTS[dims])
     if not all(sympy.sympify(e).is_number for e in entries(X)):
-        raise ParameterError("X", X, "numbers: a tie policy routes by value")
-    window = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
-    if X.rank() == 3:
-        delta = as_array(delta, "delta", (3,))
+        raise ParameterError(name, X, "numbers: a tie policy routes by value")
+    window = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
+    if X.rank() > dims:
+        delta = as_array(delta, "delta", (dims + 1,))
         return Array([route(X[c], delta[c], window, tie).tolist() for c in range(X.shape[0])])
-    return route(X, as_array(delta, "delta", (2,)), window, tie)
+    return route(X, as_array(delta, "delta", (dims,)), window, tie)
 
 
 def route(X: Array, delta: Array, window, tie: str) -> Array:

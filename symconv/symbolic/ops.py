@@ -16,14 +16,42 @@ nothing.  Every operator validates its input first and returns a SymPy array.
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any
 
 from ..errors import ParameterError, ShapeError, public
-from ..spec import conv_window, per_dim
-from .tensor import Array, as_array, common, entries
+from ..spec import conv_window, per_dim, transpose_window
+from .tensor import RANK_NAMES, Array, as_array, common, entries
 from .window import windows
 
-__all__ = ["conv1d", "conv2d", "corr1d", "corr2d", "corr2d_multi_in", "corr2d_multi_in_out"]
+__all__ = [
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose",
+    "corr1d",
+    "corr2d",
+    "corr2d_multi_in",
+    "corr2d_multi_in_out",
+    "corr3d",
+    "operand",
+]
+
+
+def operand(value: Any, name: str, layouts: dict[int, str]) -> Array:
+    """:func:`~symconv.symbolic.tensor.as_array`, with this operator's layout for each allowed rank.
+
+    ``as_array`` names the generic layouts (rank 3 is ``(C, H, W)``); a 3-D
+    operator's input ``(D, H, W)`` says so in its message instead.
+    """
+    try:
+        return as_array(value, name, tuple(layouts))
+    except ShapeError as err:
+        expected = err.expected
+        for rank, layout in layouts.items():
+            expected = expected.replace(f"rank {rank} {RANK_NAMES[rank]}", f"rank {rank} {layout}")
+        raise ShapeError(name, err.value, expected) from None
 
 
 def _slide(X: Array, W: Array, stride: Any, padding: Any, dilation: Any, flip: bool) -> Array:
@@ -101,6 +129,91 @@ def conv2d(X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1)
     [[5, 11], [23, 29]]
     """
     return _slide(as_array(X, "X", (2,)), as_array(K, "K", (2,)), stride, padding, dilation, flip=True)
+
+
+VOLUME, VOLUME_KERNEL = {3: "(D, H, W)"}, {3: "(k_d, k_h, k_w)"}
+
+
+@public
+def corr3d(X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> Array:
+    """3-D cross-correlation (no kernel flip), as ``torch.nn.functional.conv3d``.
+
+    .. math::
+        [\\mathbf{H}]_{i,j,l} = \\sum_{a=1}^{k_d}\\sum_{b=1}^{k_h}\\sum_{c=1}^{k_w}
+        [\\mathbf{W}]_{a,b,c}\\,[\\mathbf{X}]_{i+a-1,\\,j+b-1,\\,l+c-1}
+
+    for stride 1, no padding; in general the window of output ``(i, j, l)``
+    starts at ``(i s_d - p_front, j s_h - p_top, l s_w - p_left)`` (0-based)
+    and its taps are ``d`` apart along each axis.
+
+    ``X``: ``(D, H, W)``; ``K``: ``(k_d, k_h, k_w)``; ``stride`` and
+    ``dilation``: an int or a triple; ``padding``: an int, a triple, one
+    ``(lo, hi)`` pair per axis, or ``"valid"``/``"same"``/``"full"``.
+
+    >>> corr3d([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]])
+    [[[40, 51], [62, 73]]]
+    >>> from symconv import symbols
+    >>> corr3d(symbols("x", (2, 1, 1)), symbols("w", (2, 1, 1)))[0, 0, 0]
+    w_{1,1,1}*x_{1,1,1} + w_{2,1,1}*x_{2,1,1}
+    """
+    return _slide(operand(X, "X", VOLUME), operand(K, "K", VOLUME_KERNEL), stride, padding, dilation, flip=False)
+
+
+@public
+def conv3d(X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1) -> Array:
+    """3-D true convolution :math:`[\\mathbf{H}]_{i,j,l} = \\sum_{a,b,c}[\\mathbf{W}]_{a,b,c}
+    [\\mathbf{X}]_{i-a+1,\\,j-b+1,\\,l-c+1}` (window-relative, as :func:`conv2d`).
+
+    The kernel runs backwards through each window along all three axes:
+    correlation with the kernel flipped along every axis.  Shapes as in
+    :func:`corr3d`.
+
+    >>> conv3d([[[0, 1], [2, 3]], [[4, 5], [6, 7]]], [[[1]], [[10]]])
+    [[[4, 15], [26, 37]]]
+    """
+    return _slide(operand(X, "X", VOLUME), operand(K, "K", VOLUME_KERNEL), stride, padding, dilation, flip=True)
+
+
+@public
+def conv_transpose(
+    Y: Any, W: Any, stride: Any = 1, padding: Any = 0, dilation: Any = 1, output_padding: Any = 0
+) -> Array:
+    """Transposed correlation, the adjoint of :func:`corr1d`/:func:`corr2d`/:func:`corr3d` (single channel).
+
+    PyTorch's ``conv_transpose1d/2d/3d``: every input cell ``i`` scatters
+    :math:`Y_i W_a` onto the cell that tap ``a`` of window ``i`` reads,
+
+    .. math:: [\\mathbf{H}]_u = \\sum_{i,\\,a\\;:\\; i s + a d - p = u} [\\mathbf{Y}]_i\\,[\\mathbf{W}]_a
+
+    (0-based, per axis), so that :math:`\\langle \\operatorname{corr}(\\mathbf{X}, \\mathbf{W}),
+    \\mathbf{Y}\\rangle = \\langle \\mathbf{X}, \\operatorname{conv\\_transpose}(\\mathbf{Y}, \\mathbf{W})\\rangle`.
+    Along an axis of ``m`` cells the output has
+    ``(m - 1) s - 2 p + d (k - 1) + output_padding + 1`` cells.  ``Y`` and
+    ``W`` have the same rank (1, 2 or 3); ``padding`` is symmetric (an int or
+    one int per axis); ``output_padding`` must be smaller than the stride or
+    the dilation (PyTorch's rule).
+
+    >>> conv_transpose([1, 2], [1, 10])
+    [1, 12, 20]
+    >>> conv_transpose([1, 2], [1, 10], stride=2, output_padding=1)
+    [1, 10, 2, 20, 0]
+    """
+    Y = operand(Y, "Y", {1: "(L,)", 2: "(H, W)", 3: "(D, H, W)"})
+    W = operand(W, "W", {Y.rank(): {1: "(k,)", 2: "(k_h, k_w)", 3: "(k_d, k_h, k_w)"}[Y.rank()]})
+    window = transpose_window(Y.shape, W.shape, stride, padding, dilation, output_padding)
+    scalars, (Y, W) = common(Y, W)
+    y, w = entries(Y), entries(W)
+    incoming: list[list[tuple[int, int]]] = [[] for _ in range(math.prod(window.size))]
+    shape, positions = windows(window)
+    for index, taps in zip(itertools.product(*map(range, shape)), positions):
+        if any(i >= m for i, m in zip(index, Y.shape)):  # output_padding >= s: windows Y has no cell for
+            continue
+        flat = 0
+        for i, m in zip(index, Y.shape):
+            flat = flat * m + i
+        for a, u in taps.real:
+            incoming[u].append((a, flat))
+    return scalars.array([scalars.dot(w, y, pairs) for pairs in incoming], window.size)
 
 
 def _channels(X: Any, K: Any, k_rank: int) -> tuple[Array, Array]:

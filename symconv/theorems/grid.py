@@ -29,6 +29,7 @@ def register_on_grid(
     checker: Callable[[Theorem, ProofResult, Any], CheckResult],
     grid: str,
     agreement: str,
+    latex: str = "",
 ) -> None:
     """Register a theorem; ``concrete() -> (cases, miss)`` checks the symbolic operators over ``grid``."""
 
@@ -60,5 +61,6 @@ def register_on_grid(
             prover=prover,
             checker=checker,
             general=general,
+            latex=latex,
         )
     )

@@ -110,7 +110,7 @@ register_on_grid(
         "d(k−1)+1 ≤ n + p_lo + p_hi (ceil-mode pooling: ≤ n + 2p + s − 1)",
         "pooling: p ≤ k // 2",
     ),
-    general=None,
+    general=(),
     concrete=_concrete,
     checker=_check,
     grid=GRID_TEXT,
