@@ -235,8 +235,9 @@ def pool2d_vjp(
       evenly among the :math:`m_{i,j}` maximal cells, :math:`\delta_{i,j}/m_{i,j}`
       each (``torch.amax``'s backward).  A window whose cells are all
       :math:`-\infty` ties among its cells inside ``X``, as in PyTorch; a window
-      of padding only (possible with dilation) sends nothing.  NaN is not
-      supported (PyTorch routes to a window's *last* NaN).
+      of padding only (possible with dilation) sends nothing.  NaN in ``X`` is
+      refused, as in every implementation's pooling (PyTorch would route to a
+      window's *last* NaN).
 
     ``X``: ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)``; ``delta``: the forward
     output's shape; ``dX`` has the shape of ``X``.
@@ -255,7 +256,7 @@ def pool2d_vjp(
            [1., 2., 1., 1.],
            [1., 2., 1., 1.]])
     """
-    X = as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2)
+    X = as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2, ordered=True)
     win = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .. import budget
+from ..coerce import entry
 from ..errors import ParameterError, ShapeError, public
 from ..spec import as_int, conv_window, padding_pairs
 from .window import as_array, contract, unify, windows
@@ -47,6 +49,9 @@ def pad(X: ArrayLike, padding: Any, value: Any = 0) -> np.ndarray:
         pads = padding_pairs(padding, dims, (1,) * dims, (1,) * dims, (1,) * dims)
     except ParameterError:
         raise ParameterError("padding", padding, explicit) from None
+    value = entry(value, "value")
+    plane = budget.product(n + lo + hi for n, (lo, hi) in zip(X.shape[X.ndim - dims :], pads))
+    budget.charge(plane, "padded cells (one plane)", "padding", padding)
     return np.pad(X, [(0, 0)] * (X.ndim - dims) + list(pads), constant_values=value)
 
 

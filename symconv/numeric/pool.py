@@ -54,7 +54,7 @@ def pool2d(
     array([[ 2.5,  4. ],
            [ 8.5, 10. ]])
     """
-    (X,) = unify(as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2))
+    (X,) = unify(as_array(X, "X", {2: "(H, W)", 3: "(C, H, W)", 4: "(N, C, H, W)"}, spatial=2, ordered=True))
     win = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
