@@ -30,6 +30,7 @@ from typing import Any, NamedTuple
 import sympy
 
 from ..errors import ParameterError
+from ..progress import bar
 from ..symbolic import sparse
 from ..symbolic.sparse import POLY, NotPolynomial, PolyArray, gc_paused
 from ..symbolic.tensor import entries, symbols
@@ -209,7 +210,9 @@ def _at(data: Any, idx: tuple[int, ...]) -> Any:
     return data
 
 
-def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = "fast") -> ProofResult:
+def prove_concrete(
+    thm: Theorem, size_list: list[dict[str, Any]], engine: str = "fast", progress: bool = False
+) -> ProofResult:
     """Prove ``thm`` at each size in turn; stop at the first refutation.
 
     The result's ``detail`` names the engine that decided it: ``sparse
@@ -218,7 +221,7 @@ def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = 
     start = time.perf_counter()
     proved: list[dict[str, Any]] = []
     verdict, cx, engines = "proved", None, {}
-    for sizes in size_list:
+    for sizes in bar(size_list, total=len(size_list), desc=f"prove {thm.name}", enabled=progress):
         verdict, cx, used, note = decide(thm, sizes, engine)
         engines.setdefault(used, note)
         if verdict != "proved":
