@@ -45,7 +45,7 @@ __all__ = ["ENGINES", "METHOD", "Decision", "clear_cache", "decide", "prove_at",
 ENGINES = ("fast", "sympy")
 
 METHOD = "exact polynomial identity"
-METHODS = {"polynomial": METHOD, "orderings": "case analysis over strict orderings (no ties)"}
+METHODS = {"polynomial": METHOD, "orderings": "case analysis on the order of each window's cells (no ties)"}
 
 _CACHE: dict[tuple, tuple[dict[str, Any], Any, Any]] = {}
 
@@ -171,22 +171,31 @@ def _decide_sympy(thm: Theorem, sizes: dict[str, Any]) -> tuple[str, Counterexam
         return "refuted", _shape_mismatch(inputs, L, R, sizes)
     many = len(L) > 1
     diffs: list[sympy.Expr] = []
+    pairs: list[tuple[Any, Any]] = []  # the (lhs, rhs) entries of the non-zero differences
     for where in _cells([a.shape for a in L]):
         diff = sympy.expand(_entry(L, where, many) - _entry(R, where, many))
         if diff != 0:
             diffs.append(diff)
+            pairs.append((_entry(L, where, many), _entry(R, where, many)))
     if not diffs:
         return "proved", None
-    return _refute(thm, sizes, inputs, L, R, diffs, many)
+    return _refute(thm, sizes, inputs, L, R, diffs, many, pairs)
 
 
 def _refute(
-    thm: Theorem, sizes: dict[str, Any], inputs: dict[str, Any], L: list, R: list, exprs: list, many: bool
+    thm: Theorem,
+    sizes: dict[str, Any],
+    inputs: dict[str, Any],
+    L: list,
+    R: list,
+    exprs: list,
+    many: bool,
+    pairs: list | None = None,
 ) -> tuple[str, Counterexample | None]:
     """The non-zero differences ``exprs`` (SymPy) as a counterexample of small integers, if one is found."""
     syms = input_symbols(inputs)
     if thm.method == "orderings":
-        verdict, assignment = orderings.decide(exprs, inputs)
+        verdict, assignment = orderings.decide(exprs, inputs, pairs)
         if verdict != "refuted":
             return verdict, None
     else:
@@ -230,7 +239,7 @@ def prove_concrete(
     detail = ""
     if verdict == "proved":
         if thm.method != "polynomial":
-            how = "every δ-coefficient of lhs - rhs vanishes on every strict ordering of its window"
+            how = "every δ-coefficient of lhs and rhs agrees in every case of the order of its window's cells"
         elif set(engines) == {"sparse"}:
             how = "lhs - rhs is the zero polynomial"
         else:
@@ -238,7 +247,7 @@ def prove_concrete(
         detail = f"{how} at {len(proved)} size(s): " + "; ".join(size_label(s) for s in proved)
     elif verdict == "unknown":
         detail = (
-            "a difference is not order-determined or a window is too large to enumerate"
+            "a δ-coefficient is not order-determined or needs too many cases"
             if thm.method == "orderings"
             else "lhs - rhs is not a polynomial and no small-integer counterexample was found"
         )
