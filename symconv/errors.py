@@ -92,7 +92,8 @@ def did_you_mean(word: Any, choices: Iterable[str], limit: int = 3) -> str:
     close = difflib.get_close_matches(str(word), list(choices), n=limit, cutoff=0.6)
     if not close:
         return ""
-    return "did you mean " + " or ".join(repr(c) for c in close) + "?"
+    names = [repr(c) for c in close]
+    return "did you mean " + (names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]) + "?"
 
 
 F = TypeVar("F", bound=Callable[..., Any])

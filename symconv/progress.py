@@ -27,6 +27,5 @@ def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", enabled
         yield from items
         return
     with tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as shown:
-        for item in shown:
-            yield item
+        yield from shown
 
