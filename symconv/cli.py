@@ -202,7 +202,7 @@ def cmd_prove(args: argparse.Namespace) -> int:
     ok = all(r.ok for r in results)
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
-    elif len(names) > 1:
+    elif args.all:
         print(_table(results, backends))
         details = _details(results)
         if details:
