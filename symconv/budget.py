@@ -93,7 +93,7 @@ class Count:
     """A count shown in an error message: ``(2000, 2000): 4,000,000 symbols``."""
 
     def __init__(self, count: int, unit: str, what: Any = None) -> None:
-        self.count, self.unit, self.what = count, unit, what
+        self.count, self.unit, self.what = int(count), unit, what
 
     def __repr__(self) -> str:
         prefix = "" if self.what is None else f"{self.what!r}: "
@@ -120,6 +120,6 @@ def charge(count: int, unit: str, param: str = "size", value: Any = None) -> Non
     ...
     symconv.errors.BudgetError: n: got 3163: 10,000,000 terms; expected at most max_terms=1,000,000 terms (raise ...
     """
-    budget = limit()
+    budget, count = limit(), int(count)
     if count > budget:
         raise BudgetError(param, Count(count, unit, value), f"at most max_terms={budget:,} {unit} ({HINT})")

@@ -176,16 +176,24 @@ def _check_fits(size, kernel, padding, dilation, slack=None) -> None:
 def charge_window(w: Window, padding: Any = None) -> None:
     """Charge the size budget for one plane of the window: its padded cells and its output cells.
 
-    Padding, dilation and ceil mode can turn a small input into a huge plane;
-    this runs before any implementation allocates it.  The error names
-    ``padding`` when the unpadded input alone would fit the budget.
+    Padding, and the ``s - 1`` extra cells of a ceil-mode window, can turn a
+    small input into a huge plane; this runs before any implementation
+    allocates it.  The error names what made the plane too large: ``padding``,
+    ``stride`` (ceil mode) or the input's ``size``.
     """
-    extra = w.stride if w.ceil_mode else (1,) * w.dims
-    padded = budget.product(n + lo + hi + e - 1 for n, (lo, hi), e in zip(w.size, w.padding, extra))
-    if padded > budget.limit():
-        blame = budget.product(w.size) <= budget.limit() and padding is not None
-        param, value = ("padding", padding) if blame else ("size", w.size)
-        budget.charge(padded, "padded cells", param, value)
+    extra = tuple(s - 1 for s in w.stride) if w.ceil_mode else (0,) * w.dims
+    padded = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra))
+    limit = budget.limit()
+    if padded > limit:
+        unpadded = budget.product(n + e for n, e in zip(w.size, extra))
+        no_extra = budget.product(n + lo + hi for n, (lo, hi) in zip(w.size, w.padding))
+        if budget.product(w.size) > limit:
+            budget.charge(padded, "padded cells", "size", w.size)
+        if unpadded <= limit and padding is not None:
+            budget.charge(padded, "padded cells", "padding", padding)
+        if no_extra <= limit:
+            budget.charge(padded, "padded cells (ceil mode adds s - 1 per axis)", "stride", w.stride)
+        budget.charge(padded, "padded cells", "size", w.size)
     budget.charge(budget.product(w.out_shape()), "output cells", "size", w.size)
 
 

@@ -132,6 +132,8 @@ def as_tensor(x: Any, device: str | None = None) -> Tensor:
         raise ParameterError("x", x, f"{EXPECTED}: complex input is not supported")
     if array.dtype.kind == "O":
         array = object_entries(array, "x")
+    elif array.dtype.kind in "USV":
+        raise ParameterError("x", x, f"{EXPECTED}, not {'a str' if isinstance(x, str) else 'strings'}")
     elif array.dtype.kind not in "biuf":
         raise ParameterError("x", x, f"{EXPECTED}, not an array of dtype {array.dtype}")
     try:

@@ -17,7 +17,7 @@ import sympy
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
-from ..coerce import check_ordered, object_entries
+from ..coerce import EXPECTED, check_ordered, object_entries
 from ..errors import ParameterError, ShapeError
 from ..spec import Window
 
@@ -141,6 +141,8 @@ def as_array(x: ArrayLike, name: str, ranks: dict[int, str], spatial: int = 0, o
         raise ShapeError(name, x, "a rectangular array (nested lists of equal lengths)") from None
     if arr.dtype.kind == "c":
         raise ParameterError(name, arr, "real numbers (complex arrays are not supported)")
+    if arr.dtype.kind in "USV":
+        raise ParameterError(name, x, f"{EXPECTED}, not {'a str' if isinstance(x, str) else 'strings'}")
     if arr.dtype.kind not in "biufO":
         raise ParameterError(name, arr, f"an array of numbers, not of dtype {arr.dtype}")
     if arr.dtype == object:

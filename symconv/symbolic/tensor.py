@@ -140,6 +140,7 @@ def as_array(value: Any, name: str, ranks: tuple[int, ...]) -> Array:
         tolist = getattr(data, "tolist", None)
         data = tolist() if callable(tolist) and not isinstance(data, list) else data
         if not isinstance(data, (list, tuple)):
+            entry(data, name, value)  # a str, None or complex: the coercion rule's error
             raise ShapeError(name, value, _rank_text(ranks))
         flat_entries, shape = _nested(data, name, value)
         arr = Array(flat_entries, shape) if 0 not in shape else None
