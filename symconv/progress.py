@@ -28,4 +28,3 @@ def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", enabled
         return
     with tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as shown:
         yield from shown
-

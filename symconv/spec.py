@@ -278,7 +278,7 @@ def _is_symbolic(value: Any) -> bool:
 def _concrete(value: Any, name: str, minimum: int) -> Any:
     """A symbolic argument as a SymPy expression; a concrete one validated as an int >= ``minimum``."""
     if _is_symbolic(value):
-        if not isinstance(value, sympy.Expr) or value.is_extended_real is False:
+        if not isinstance(value, sympy.Expr) or value.is_extended_real is False or value.has(sympy.I, sympy.nan):
             raise ParameterError(name, value, f"{_article(minimum)} int or a real SymPy expression")
         return value
     if isinstance(value, sympy.Basic) and value.is_number and value.is_Integer:
