@@ -470,6 +470,7 @@ def corr2d_multi_in_out_vjp(
     [10.0]
     """
     (Kt,) = _operands(None, K=K)
+    _check("K", Kt, (4,), "(c_o, c_i/groups, kh, kw)")
     b = _torch().zeros(Kt.shape[0], dtype=Kt.dtype, device=Kt.device) if bias is None else bias
     g = _grad(
         lambda X, K, b: corr2d_multi_in_out(X, K, b, stride, padding, dilation, groups),

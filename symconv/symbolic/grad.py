@@ -185,6 +185,8 @@ def pool2d_vjp(
     window = pool_window(X.shape[-2:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if X.rank() == 3:
         delta = as_array(delta, "delta", (3,))
+        if delta.shape[0] != X.shape[0]:
+            raise ShapeError("delta", delta, f"the output's shape, with X's {X.shape[0]} channels first")
         return Array([route(X[c], delta[c], window, tie).tolist() for c in range(X.shape[0])])
     return route(X, as_array(delta, "delta", (2,)), window, tie)
 

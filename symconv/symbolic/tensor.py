@@ -59,6 +59,8 @@ def symbols(name: str, shape: int | tuple[int, ...], *, max_terms: int | None = 
     """
     if not isinstance(name, str) or not name:
         raise ShapeError("name", name, "a non-empty string")
+    if not isinstance(shape, (numbers.Integral, tuple, list)):
+        raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if not shape or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in shape):
         raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
