@@ -111,7 +111,11 @@ def _sympy_entry(value: sympy.Basic, name: str, shown: Any, exact: bool, ordered
 
 
 def object_entries(arr: np.ndarray, name: str, *, exact: bool = False, ordered: bool = False) -> np.ndarray:
-    """An object array with every entry checked (bools become ints), or a ParameterError naming ``name``."""
+    """An object array with every entry checked (bools become ints), or a ParameterError naming ``name``.
+
+    >>> object_entries(np.array([True, Fraction(1, 2)], dtype=object), "X").tolist()
+    [1, Fraction(1, 2)]
+    """
     out = np.empty(arr.shape, dtype=object)
     flat = out.reshape(-1)
     for i, value in enumerate(arr.reshape(-1)):
@@ -120,7 +124,14 @@ def object_entries(arr: np.ndarray, name: str, *, exact: bool = False, ordered: 
 
 
 def check_ordered(arr: Any, name: str) -> None:
-    """Refuse NaN in a float array (NumPy or torch) that pooling will compare."""
+    """Refuse NaN in a float array (NumPy or torch) that pooling will compare.
+
+    >>> check_ordered(np.array([1.0, float("inf")]), "X")
+    >>> check_ordered(np.array([1.0, float("nan")]), "X")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParameterError: X: got an array of shape (2,); expected numbers without NaN: pooling compares ...
+    """
     isnan = getattr(arr, "isnan", None)
     nan = bool(isnan().any()) if callable(isnan) else bool(np.isnan(arr).any())
     if nan:

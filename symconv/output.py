@@ -31,7 +31,14 @@ PDFLATEX_TIMEOUT = 300
 
 
 def check_output(path: str | None, suffixes: dict[str, str], option: str = "-o") -> None:
-    """Refuse an output path that cannot be written, before any work (``None`` and ``-`` are stdout)."""
+    """Refuse an output path that cannot be written, before any work (``None`` and ``-`` are stdout).
+
+    >>> check_output("-", {".tex": "LaTeX"})
+    >>> check_output("no_such_dir/a.tex", {".tex": "LaTeX"})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symconv.errors.SymconvError: -o: got 'no_such_dir/a.tex'; expected a file in an existing directory (no_such_dir ...
+    """
     if path is None or path == "-":
         return
     target = Path(path)
@@ -52,7 +59,11 @@ def check_output(path: str | None, suffixes: dict[str, str], option: str = "-o")
 
 
 def write_output(text: str, path: str | None) -> None:
-    """Write ``text`` to ``path`` (stdout for ``None`` or ``-``); a ``.pdf`` is compiled from LaTeX."""
+    """Write ``text`` to ``path`` (stdout for ``None`` or ``-``); a ``.pdf`` is compiled from LaTeX.
+
+    >>> write_output("x = 1", "-")
+    x = 1
+    """
     if path is None or path == "-":
         sys.stdout.write(text)
         return

@@ -22,7 +22,11 @@ T = TypeVar("T")
 
 
 def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", enabled: bool = True) -> Iterator[T]:
-    """``items``, with a progress bar on stderr when ``enabled`` (it disappears when done)."""
+    """``items``, with a progress bar on stderr when ``enabled`` (it disappears when done).
+
+    >>> sum(bar(range(4), total=4, desc="sizes"))
+    6
+    """
     if not enabled:
         yield from items
         return

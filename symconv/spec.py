@@ -180,6 +180,13 @@ def charge_window(w: Window, padding: Any = None) -> None:
     small input into a huge plane; this runs before any implementation
     allocates it.  The error names what made the plane too large: ``padding``,
     ``stride`` (ceil mode) or the input's ``size``.
+
+    >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((1, 1), (1, 1)), (1, 1)), padding=1)
+    >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((10**4, 10**4),) * 2, (1, 1)), padding=10**4)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.BudgetError: padding: got 10000: 400,120,009 padded cells; expected at most max_terms=1,000,000 \
+padded cells (raise the budget with max_terms=, symconv.max_terms(...) or --max-terms)
     """
     extra = tuple(s - 1 for s in w.stride) if w.ceil_mode else (0,) * w.dims
     padded = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra))

@@ -58,7 +58,11 @@ def axis_windows(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_mode
 
 def charge_terms(w: Window, planes: int) -> None:
     """Charge the size budget, before any work, for ``planes`` kernel planes slid over ``w``
-    (at most one term per output cell and kernel tap each)."""
+    (at most one term per output cell and kernel tap each).
+
+    >>> from symconv.spec import conv_window
+    >>> charge_terms(conv_window((4, 4), (3, 3)), planes=64)  # 64 planes x 4 outputs x 9 taps
+    """
     terms = planes * budget.product(w.out_shape()) * budget.product(w.kernel)
     budget.charge(terms, "terms", "size", (planes, *w.size))
 
