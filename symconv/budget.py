@@ -7,9 +7,10 @@ entry point counts what it is about to build and refuses, with a
 :class:`~symconv.errors.BudgetError` (a ``ParameterError``) that names the
 size and the budget, when a count exceeds ``max_terms``:
 
-* the symbolic operators: symbols, padded cells, output cells, terms;
-* NumPy and torch, which build no terms: the cells of one padded plane and
-  of one output plane (memory that padding or dilation would create);
+* the symbolic operators: symbols, padded cells, terms (output cells times
+  the taps that read the input);
+* every implementation (NumPy and torch build no terms): the cells that
+  padding, or ceil mode, adds to a plane (memory no input asked for);
 * :func:`~symconv.prove`, :func:`~symconv.check`, :func:`~symconv.verify`
   and the command line: the input symbols at each size, grid points, value
   assignments and check trials.

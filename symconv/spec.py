@@ -174,34 +174,31 @@ def _check_fits(size, kernel, padding, dilation, slack=None) -> None:
 
 
 def charge_window(w: Window, padding: Any = None) -> None:
-    """Charge the size budget for one plane of the window: its padded cells and its output cells.
+    """Charge the size budget for the cells that padding adds to one plane of the window.
 
     Padding, and the ``s - 1`` extra cells of a ceil-mode window, can turn a
     small input into a huge plane; this runs before any implementation
-    allocates it.  The error names what made the plane too large: ``padding``,
-    ``stride`` (ceil mode) or the input's ``size``.
+    allocates it.  The input's own cells are not charged (they exist
+    already: a large image is fine), nor are the output cells (never more
+    than the padded ones); the symbolic operators charge their terms
+    separately.  The error names ``padding``, or ``stride`` when ceil mode's
+    extra cells make the difference.
 
     >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((1, 1), (1, 1)), (1, 1)), padding=1)
     >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((10**4, 10**4),) * 2, (1, 1)), padding=10**4)
     Traceback (most recent call last):
     ...
-    symconv.errors.BudgetError: padding: got 10000: 400,120,009 padded cells; expected at most max_terms=1,000,000 \
-padded cells (raise the budget with max_terms=, symconv.max_terms(...) or --max-terms)
+    symconv.errors.BudgetError: padding: got 10000: 400,120,000 cells added by padding; expected at most \
+max_terms=1,000,000 cells added by padding (raise the budget with max_terms=, symconv.max_terms(...) or --max-terms)
     """
     extra = tuple(s - 1 for s in w.stride) if w.ceil_mode else (0,) * w.dims
-    padded = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra))
-    limit = budget.limit()
-    if padded > limit:
-        unpadded = budget.product(n + e for n, e in zip(w.size, extra))
-        no_extra = budget.product(n + lo + hi for n, (lo, hi) in zip(w.size, w.padding))
-        if budget.product(w.size) > limit:
-            budget.charge(padded, "padded cells", "size", w.size)
-        if unpadded <= limit and padding is not None:
-            budget.charge(padded, "padded cells", "padding", padding)
-        if no_extra <= limit:
-            budget.charge(padded, "padded cells (ceil mode adds s - 1 per axis)", "stride", w.stride)
-        budget.charge(padded, "padded cells", "size", w.size)
-    budget.charge(budget.product(w.out_shape()), "output cells", "size", w.size)
+    cells = budget.product(w.size)
+    added = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra)) - cells
+    if added > budget.limit():
+        by_padding = budget.product(n + lo + hi for n, (lo, hi) in zip(w.size, w.padding)) - cells
+        if by_padding > budget.limit() or not w.ceil_mode:
+            budget.charge(added, "cells added by padding", "padding", w.padding if padding is None else padding)
+        budget.charge(added, "cells added (ceil mode: s - 1 per axis)", "stride", w.stride)
 
 
 def conv_window(

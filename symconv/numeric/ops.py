@@ -50,8 +50,9 @@ def pad(X: ArrayLike, padding: Any, value: Any = 0) -> np.ndarray:
     except ParameterError:
         raise ParameterError("padding", padding, explicit) from None
     value = entry(value, "value")
-    plane = budget.product(n + lo + hi for n, (lo, hi) in zip(X.shape[X.ndim - dims :], pads))
-    budget.charge(plane, "padded cells (one plane)", "padding", padding)
+    plane = X.shape[X.ndim - dims :]
+    added = budget.product(n + lo + hi for n, (lo, hi) in zip(plane, pads)) - budget.product(plane)
+    budget.charge(added, "cells added by padding", "padding", padding)
     return np.pad(X, [(0, 0)] * (X.ndim - dims) + list(pads), constant_values=value)
 
 
