@@ -200,3 +200,14 @@ def test_the_chain_rule_through_an_uninterpreted_activation():
     assert evaluate(fp(X[1]), {}, {X: [h]}) == sympy.Derivative(f(h), h)
     assert evaluate(sympy.Derivative(ell, X[u]), {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)
     assert evaluate(st.rhs, {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)
+
+
+def test_kronecker_deltas_compare_by_their_equation():
+    """Regression (found by a soundness test of the Toeplitz form): SymPy stores δ(x − y, 0) as δ(0, x − y),
+    and comparing first arguments made every two deltas equal."""
+    assert not equal(KroneckerDelta(i, 1), KroneckerDelta(i, 2))
+    assert equal(KroneckerDelta(i, j + 1), KroneckerDelta(j + 1, i)) and equal(
+        KroneckerDelta(i - j, 1), KroneckerDelta(i, j + 1)
+    )
+    with pytest.raises(KernelError, match="qed"):
+        Proof(Statement("bad", KroneckerDelta(i, 1), KroneckerDelta(i, 2))).qed()
