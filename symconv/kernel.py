@@ -615,7 +615,8 @@ def _eq_cond(a: Any, b: Any, ctx: Context | None) -> bool:
             rest.remove(match)
         else:
             return True
-    return (ctx or Context(())).entails(sympy.Equivalent(a, b, evaluate=False))
+    # without hypotheses the comparison is syntactic (matching a pattern must not cost a solver call each)
+    return ctx is not None and ctx.entails(sympy.Equivalent(a, b, evaluate=False))
 
 
 # --- hypotheses and the decision procedure ------------------------------------------------------------
@@ -640,7 +641,7 @@ class Context:
         """Whether every integer assignment satisfying the hypotheses satisfies ``goal`` (z3; a timeout or
         an unsupported term is ``False``)."""
         goal = sympy.sympify(goal)
-        if goal is sympy.true:
+        if goal is sympy.true or any(goal == h for h in self.hyps):  # a hypothesis entails itself
             return True
         key = (self.hyps, goal)
         if key in _ENTAILED:
@@ -667,6 +668,7 @@ class Context:
 
 
 _ENTAILED: dict[tuple, bool] = {}
+_FRACTIONS: dict[Any, tuple[Any, Any]] = {}
 
 
 class _Z3:
@@ -714,7 +716,10 @@ class _Z3:
 
     def ratio(self, e: Any) -> tuple[Any, Any]:
         """``e = P/Q`` with ``P``, ``Q`` translated."""
-        num, den = sympy.fraction(sympy.together(sympy.sympify(e)))
+        e = sympy.sympify(e)
+        if e not in _FRACTIONS:  # SymPy's together is the costly part; the same relations recur
+            _FRACTIONS[e] = sympy.fraction(sympy.together(e))
+        num, den = _FRACTIONS[e]
         return self.term(num), self.term(den)
 
     def floor(self, x: Any) -> Any:
