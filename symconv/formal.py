@@ -288,19 +288,25 @@ def corr_circular(X: Any, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps
     return _taps(weight * read(X, cells), axes, taps)
 
 
-def toeplitz_entry(W: Any, axes: Sequence[Axis], out: Sequence[Any], cells: Sequence[Any]) -> Any:
-    """``[T(W)]_{i,u} = W_a`` where ``u = (i − 1)s + (a − 1)d + 1 − p^lo`` for a tap ``1 ≤ a ≤ k`` on every axis,
-    else 0: the entry of the Toeplitz matrix of a correlation (row: output cell, column: input cell)."""
-    taps, conds = [], []
-    for ax, i, u in zip(axes, out, cells):
-        offset = u - (i - 1) * ax.s + ax.lo - 1  # (a − 1)d
-        taps.append(offset / ax.d + 1)
-        conds += [sympy.Eq(sympy.Mod(offset, ax.d), 0), sympy.Le(1, offset / ax.d + 1), sympy.Le(offset / ax.d + 1, ax.k)]
-    return Piecewise((read(W, taps), sympy.And(*conds)), (0, True))
+def toeplitz_entry(
+    W: Any, axes: Sequence[Axis], out: Sequence[Any], cells: Sequence[Any], taps: Sequence[sympy.Symbol]
+) -> Any:
+    """``[T(W)]_{i,u} = Σ_a W_a [u = (i − 1)s + (a − 1)d + 1 − p^lo]`` on every axis: the entry of the Toeplitz
+    matrix of a correlation (row: output cell ``i``, column: input cell ``u``), ``T(W) = Σ_a W_a E_a`` with
+    ``E_a`` the 0/1 matrix of the cells tap ``a`` reads; at most one tap meets a cell."""
+    body = read(W, taps)
+    for ax, i, u, a in zip(axes, out, cells, taps):
+        body = body * sympy.KroneckerDelta(u, ax.tap(i, a) - ax.lo)
+    return _taps(body, axes, taps)
 
 
 def scatter(
-    Y: Any, W: Any, axes: Sequence[Axis], cells: Sequence[Any], out: Sequence[sympy.Symbol], taps: Sequence[sympy.Symbol]
+    Y: Any,
+    W: Any,
+    axes: Sequence[Axis],
+    cells: Sequence[Any],
+    out: Sequence[sympy.Symbol],
+    taps: Sequence[sympy.Symbol],
 ) -> Any:
     """``[conv_transpose(Y, W)]_u = Σ_i Σ_a Y_i W_a [(i − 1)s + (a − 1)d + 1 − p^lo = u]``: every input cell ``i``
     of the transposed convolution scatters ``Y_i W_a`` onto the cell tap ``a`` of window ``i`` reads
@@ -341,24 +347,20 @@ def full_axis(n: Any, k: Any) -> Axis:
     return Axis(n, k, lo=k - 1, hi=k - 1)
 
 
-def flat_index(cells: Sequence[Any], sizes: Sequence[Any]) -> Any:
-    """Row-major position (1-based) of the cell ``cells`` in an array of shape ``sizes``:
-    ``(i − 1) n_w + j`` in 2-D (what ``reshape`` to one axis does)."""
-    pos = sympy.Integer(0)
-    for cell, size in zip(cells, sizes):
-        pos = pos * size + (cell - 1)
-    return pos + 1
+def row_major_cell(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
+    """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``, with floors only: in 2-D
+    ``(⌊(pos − 1)/n_w⌋ + 1, pos − n_w⌊(pos − 1)/n_w⌋)`` (what ``reshape`` from one axis does; the last
+    coordinate is ``(pos − 1) mod n_w + 1`` written without ``mod``).
 
-
-def unflat_index(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
-    """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``: in 2-D
-    ``(⌊(pos − 1)/n_w⌋ + 1, (pos − 1) mod n_w + 1)`` (what ``reshape`` from one axis does)."""
+    >>> q = sympy.Symbol("q", integer=True)
+    >>> row_major_cell(q, (2, 3))
+    (floor((q - 1)/3) + 1, q - 3*floor((q - 1)/3))
+    """
     cells: list[Any] = []
-    rest = pos - 1
     for size in reversed(sizes[1:]):
-        cells.insert(0, sympy.Mod(rest, size) + 1)
-        rest = sympy.floor(rest / size)
-    return (rest + 1, *cells)
+        cells.insert(0, pos - size * sympy.floor((pos - 1) / size))
+        pos = sympy.floor((pos - 1) / size) + 1
+    return (pos, *cells)
 
 
 def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:

@@ -21,11 +21,10 @@ from sympy import IndexedBase, Piecewise
 
 from ..formal import (
     SUFFIXES,
-    Axis,
     axes_env,
+    circular_shift,
     corr,
     corr_circular,
-    circular_shift,
     dim_axes,
     dim_indices,
     dim_label,

@@ -19,9 +19,9 @@ import sympy
 from sympy import IndexedBase, Piecewise
 
 from ..formal import (
+    SUFFIXES,
     Axis,
     avg_pool,
-    SUFFIXES,
     axes_env,
     conv,
     corr,
@@ -36,11 +36,12 @@ from ..formal import (
     scatter,
     tap_sum,
 )
-from ..kernel import Proof, Statement, Sum, Thm, by_solver
+from ..kernel import Proof, Statement, Sum, Thm, by_solver, define_sequence, induction
 from ..result import CheckResult, ProofResult
 from ..spec import conv_window, per_dim
 from ..symbolic.tensor import entries, symbols
 from ..systems import SYMPY, System
+from .counting import count_out, ones
 from .gradients import conv_out
 from .grid import register_on_grid
 from .indexing import conv_nd, corr_nd, pool_nd, subsample_index, wrap_index
@@ -511,7 +512,12 @@ def _bilinear(dims: int, part: int) -> General:
     if part == 0:
         lhs = corr(lambda *u: alpha * X[u] + beta * Y[u], W, axes, outs, taps)
         one, two = corr(X, W, axes, outs, taps), corr(Y, W, axes, outs, taps)
-        split = tap_sum(W[taps] * (alpha * padded(X, axes, _cells(axes, outs, taps)) + beta * padded(Y, axes, _cells(axes, outs, taps))), axes, taps)
+        split = tap_sum(
+            W[taps]
+            * (alpha * padded(X, axes, _cells(axes, outs, taps)) + beta * padded(Y, axes, _cells(axes, outs, taps))),
+            axes,
+            taps,
+        )
     else:
         lhs = corr(X, lambda *a: alpha * V[a] + beta * W[a], axes, outs, taps)
         one, two = corr(X, V, axes, outs, taps), corr(X, W, axes, outs, taps)
@@ -582,6 +588,17 @@ def _avg_pool(dims: int) -> General:
 general("avg_pool_eq_corr", *(_avg_pool(d) for d in DIMS))
 
 
+def _factor(start: Any, axis: int) -> Any:
+    """The kernel of one pass: ``u[start + a]`` along ``axis``, one tap along the others."""
+    return lambda *a: U[start + a[axis]]
+
+
+def _one_pass(prev: Any, weight: Any, axes: tuple[Axis, ...], taps: tuple[Any, ...]) -> Any:
+    """The correlation of ``prev`` (a function of the cells) with ``weight`` over ``axes``, as a function of
+    the output cells."""
+    return lambda *cells: corr(prev, weight, axes, cells, taps)
+
+
 def _separable(dims: int) -> General:
     """``X * (u ⊗ v ⊗ …) = one 1-D pass per axis``.  The passes are nested correlations whose kernels have one
     tap on every other axis; the proof runs from the passes to the one correlation (a local lemma, used
@@ -595,10 +612,7 @@ def _separable(dims: int) -> General:
     passes: Any = X
     for r in range(dims):
         on = tuple(ax if q == r else Axis(shape[q], 1) for q, ax in enumerate(axes))
-        weight = (lambda r: lambda *a: U[starts[r] + a[r]])(r)
-        passes = (lambda prev, on, weight, names: lambda *cells: corr(prev, weight, on, cells, names))(
-            passes, on, weight, names[r]
-        )
+        passes = _one_pass(passes, _factor(starts[r], r), on, names[r])
         shape[r] = axes[r].m
     rhs = passes(*outs)
 
@@ -671,7 +685,11 @@ def _adjoint(dims: int) -> General:
         return pr.qed()
 
     def proof(st: Statement) -> Thm:
-        return Proof(st).instance(lemma(), reverse=True, why="Σ_u X_u Σ_{i,a} Y_i W_a [tap = u] = Σ_i Y_i Σ_a W_a X̃_tap").qed()
+        return (
+            Proof(st)
+            .instance(lemma(), reverse=True, why="Σ_u X_u Σ_{i,a} Y_i W_a [tap = u] = Σ_i Y_i Σ_a W_a X̃_tap")
+            .qed()
+        )
 
     fits = tuple(ax.fits() for ax in axes)
     return General(
@@ -683,8 +701,6 @@ def _adjoint(dims: int) -> General:
         arrays={"X": X, "W": W, "Y": Y},
         domain=fits,
     )
-
-
 
 
 AX = dim_axes(1, hi=dim_axes(1)[0].lo)[0]  # one axis, padding p on both sides (PyTorch's conv_transpose)
@@ -741,7 +757,10 @@ def _assoc(dims: int) -> General:
     rhs = conv(X, lambda *c: conv(W1, W2, kernel, c, taps2), whole, outs, joined)
     reads = [i - c + 1 for i, c in zip(outs, joined)]  # the input cell tap c of W₁ ⊗~ W₂ reads
     x_in = sympy.And(*[sympy.Le(1, u) for u in reads], *[sympy.Le(u, nn) for u, nn in zip(reads, n)])
-    w_in = sympy.And(*[sympy.Le(1, c - e + 1) for c, e in zip(joined, taps2)], *[sympy.Le(c - e + 1, kk) for c, e, kk in zip(joined, taps2, k1)])
+    w_in = sympy.And(
+        *[sympy.Le(1, c - e + 1) for c, e in zip(joined, taps2)],
+        *[sympy.Le(c - e + 1, kk) for c, e, kk in zip(joined, taps2, k1)],
+    )
     mid = [i - e + 1 for i, e in zip(outs, taps2)]  # the cell of X ⊗~ W₁ tap e of W₂ reads
     mid_in = sympy.And(*[sympy.Le(1, u) for u in mid], *[sympy.Le(u, nn + kk - 1) for u, nn, kk in zip(mid, n, k1)])
     product = W2[taps2] * W1[tuple(c - e + 1 for c, e in zip(joined, taps2))]
@@ -756,7 +775,29 @@ def _assoc(dims: int) -> General:
     def proof(st: Statement) -> Thm:
         pr = Proof(st)
         pr.algebra(
-            nested(W2[taps2] * nested(Piecewise((W1[taps1] * X[tuple(u - a + 1 for u, a in zip(mid, taps1))], sympy.And(mid_in, *[c for u, a, nn in zip(mid, taps1, n) for c in (sympy.Le(1, u - a + 1), sympy.Le(u - a + 1, nn))])), (0, True)), taps1, dict(zip(taps1, k1))), taps2, bounds),
+            nested(
+                W2[taps2]
+                * nested(
+                    Piecewise(
+                        (
+                            W1[taps1] * X[tuple(u - a + 1 for u, a in zip(mid, taps1))],
+                            sympy.And(
+                                mid_in,
+                                *[
+                                    c
+                                    for u, a, nn in zip(mid, taps1, n)
+                                    for c in (sympy.Le(1, u - a + 1), sympy.Le(u - a + 1, nn))
+                                ],
+                            ),
+                        ),
+                        (0, True),
+                    ),
+                    taps1,
+                    dict(zip(taps1, k1)),
+                ),
+                taps2,
+                bounds,
+            ),
             why="the indicators of both paddings on the innermost summand",
         )
         for a in taps1:
@@ -772,7 +813,11 @@ def _assoc(dims: int) -> General:
                 pr.exchange(taps2[r], why="W₂'s taps innermost")
         pr.condition(every, sympy.And(x_in, w_in), why="inside X and inside W₁'s range, W₂'s tap reads inside X ⊗~ W₁")
         pr.algebra(
-            nested(Piecewise((X[tuple(reads)], x_in), (0, True)) * Piecewise((product, w_in), (0, True)), joined + taps2, bounds),
+            nested(
+                Piecewise((X[tuple(reads)], x_in), (0, True)) * Piecewise((product, w_in), (0, True)),
+                joined + taps2,
+                bounds,
+            ),
             why="X̃ apart from the kernel",
         )
         for e in reversed(taps2):
@@ -819,8 +864,7 @@ def _stacked(dims: int) -> General:
     wide = tuple(full_axis(ax.k, ax.s * (k - 1) + 1) for ax, k in zip(base, k2))  # W₁ ⊗~ dilate_s(W₂)
     whole = tuple(Axis(ax.n, ax.k + ax.s * (k - 1), ax.s**2) for ax, k in zip(base, k2))
     lhs = corr(lambda *t: corr(X, W1, first, t, taps1), W2, second, outs, taps2)
-    kernel = lambda *c: conv(W1, lambda *q: dilated(W2, holes, q), wide, c, cells)  # noqa: E731
-    rhs = corr(X, kernel, whole, outs, joined)
+    rhs = corr(X, _wide_kernel(holes, wide, cells), whole, outs, joined)
     reads = [(i - 1) * ax.s**2 + c for ax, i, c in zip(base, outs, joined)]
     x_in = sympy.And(*[sympy.Le(1, u) for u in reads], *[sympy.Le(u, ax.n) for u, ax in zip(reads, base)])
     w_in = sympy.And(
@@ -828,7 +872,10 @@ def _stacked(dims: int) -> General:
         *[sympy.Le(c - q + 1, ax.k) for c, q, ax in zip(joined, cells, base)],
     )
     spaced = sympy.And(*[sympy.Eq(sympy.Mod(q - 1, ax.s), 0) for q, ax in zip(cells, base)])
-    product = W2[tuple((q - 1) / ax.s + 1 for q, ax in zip(cells, base))] * W1[tuple(c - q + 1 for c, q in zip(joined, cells))]
+    product = (
+        W2[tuple((q - 1) / ax.s + 1 for q, ax in zip(cells, base))]
+        * W1[tuple(c - q + 1 for c, q in zip(joined, cells))]
+    )
     bounds = {
         **{q: ax.s * (k - 1) + 1 for q, ax, k in zip(cells, base, k2)},
         **{c: ax.k + ax.s * (k - 1) for c, ax, k in zip(joined, base, k2)},
@@ -851,7 +898,7 @@ def _stacked(dims: int) -> General:
             pr.stretch(e, ax.s, 1 - ax.s, q, why=f"{q} = ({e} − 1)s + 1: the cell of W₂'s tap in dilate_s(W₂)")
         for a, q, c in zip(taps1, cells, joined):
             pr.reindex(a, c - q + 1, c, why=f"{c} = {q} + {a} − 1: the tap of W₁ ⊗~ dilate_s(W₂)")
-        for c, q in zip(joined, cells):
+        for c in joined:
             pr.extend(c, 1, bounds[c], why=f"{c} over all taps of the one kernel")
         every = sympy.And(spaced, w_in, x_in)
         pr.algebra(nested(Piecewise((product * X[tuple(reads)], every), (0, True)), cells + joined))
@@ -859,7 +906,11 @@ def _stacked(dims: int) -> General:
             for _ in range(dims):
                 pr.exchange(cells[r], why="the cells of dilate_s(W₂) innermost")
         pr.algebra(
-            nested(Piecewise((X[tuple(reads)], x_in), (0, True)) * Piecewise((product, sympy.And(spaced, w_in)), (0, True)), joined + cells),
+            nested(
+                Piecewise((X[tuple(reads)], x_in), (0, True))
+                * Piecewise((product, sympy.And(spaced, w_in)), (0, True)),
+                joined + cells,
+            ),
             why="X̃ apart from the kernel",
         )
         for q in reversed(cells):
@@ -877,6 +928,11 @@ def _stacked(dims: int) -> General:
         arrays={"X": X, "W1": W1, "W2": W2},
         domain=fits,
     )
+
+
+def _wide_kernel(holes: tuple[Axis, ...], wide: tuple[Axis, ...], cells: tuple[Any, ...]) -> Any:
+    """``W₁ ⊗~ dilate_s(W₂)`` as a function of its taps."""
+    return lambda *c: conv(W1, lambda *q: dilated(W2, holes, q), wide, c, cells)
 
 
 def nested_over(body: Any, taps: tuple[Any, ...], sizes: list[Any]) -> Any:
@@ -897,4 +953,143 @@ def _stacked_env(sizes: dict[str, Any], base: tuple[Axis, ...], k2: list) -> dic
     return out
 
 
-general("stacked_conv_eq_single", *(_stacked(d) for d in DIMS))
+_ONE = dim_axes(1, d=1, lo=0, hi=0)[0]
+_K2 = sympy.Symbol("k'_x", integer=True, positive=True)
+_M1 = _ONE.m  # ⌊(n − k)/s⌋ + 1 windows of the first layer
+#: the two layers' output size ⌊(m₁ − k')/s⌋ + 1 against the one layer's ⌊(n − k − s(k' − 1))/s²⌋ + 1
+_STACKED_SIZES = Statement(
+    "stacked_conv_sizes",
+    Axis(_M1, _K2, _ONE.s).m,
+    Axis(_ONE.n, _ONE.k + _ONE.s * (_K2 - 1), _ONE.s**2).m,
+    (_ONE.fits(), sympy.Le(_K2, _M1)),
+)
+
+
+def _stacked_sizes_value(P: dict[Any, Any]) -> int:
+    """The output length of the two symbolic layers if the one layer's agrees with it (else −1: a mismatch)."""
+    n, k, k2, s = P[_ONE.n], P[_ONE.k], P[_K2], P[_ONE.s]
+    X, W1, W2 = (SYMPY.asarray(np.zeros(size, dtype=int)) for size in (n, k, k2))
+    two = SYMPY.shape(SYMPY.corr1d(SYMPY.corr1d(X, W1, s), W2, s))[0]
+    one = SYMPY.shape(SYMPY.corr1d(X, SYMPY.asarray(np.zeros(k + s * (k2 - 1), dtype=int)), s * s))[0]
+    return two if one == two else -1
+
+
+def _stacked_sizes_grid() -> Any:
+    for n, k, k2, s in itertools.product(range(1, 9), (1, 2, 3), (1, 2, 3), (1, 2, 3)):
+        if k <= n and k2 <= (n - k) // s + 1:
+            yield {_ONE.n: n, _ONE.k: k, _K2: k2, _ONE.s: s}
+
+
+general(
+    "stacked_conv_eq_single",
+    *(_stacked(d) for d in DIMS),
+    General(
+        _STACKED_SIZES,
+        by_solver,
+        label="output size, per axis",
+        grid=_stacked_sizes_grid,
+        value=_stacked_sizes_value,
+        domain=_STACKED_SIZES.hyps,
+    ),
+)
+
+
+# L stacked layers: L k^D weights, and the one kernel's extent by induction on L ------------------------------
+
+LAYERS = sympy.Symbol("L", integer=True)
+KS = IndexedBase("K")  # K[l]: the kernel size of layer l (along one axis)
+_m, _l = sympy.symbols("m l", integer=True)
+EXTENT, EXTENT_ZERO, EXTENT_SUCC = define_sequence("extent", _m, 1, IndexedBase("extent")[_m] + KS[_m + 1] - 1)
+
+
+def grown(top: Any) -> Any:
+    """``1 + Σ_{l=1}^{top} (K[l] − 1)``: the extent of the wide convolution of ``top`` kernels."""
+    return 1 + Sum(KS[_l] - 1, (_l, 1, top))
+
+
+def _extent_base() -> Thm:
+    empty = Proof(Statement("extent_empty", grown(0), 1)).singleton(_l, why="no layer: an empty sum").qed()
+    return (
+        Proof(Statement("extent_base", EXTENT[0], grown(0)))
+        .instance(EXTENT_ZERO, why="no layer: the one-tap identity kernel")
+        .instance(empty, reverse=True, why="an empty sum")
+        .qed()
+    )
+
+
+def _extent_step() -> Thm:
+    hypothesis = sympy.Eq(EXTENT[LAYERS], grown(LAYERS))
+    peel = (
+        Proof(Statement("extent_peel", grown(LAYERS + 1), grown(LAYERS) + KS[LAYERS + 1] - 1, (sympy.Ge(LAYERS, 0),)))
+        .split(_l, LAYERS, why="the layers 1 … L and layer L + 1")
+        .singleton(_l, which=1, why="one term: l = L + 1")
+        .qed()
+    )
+    return (
+        Proof(Statement("extent_step", EXTENT[LAYERS + 1], grown(LAYERS + 1), (sympy.Ge(LAYERS, 0), hypothesis)))
+        .instance(EXTENT_SUCC, {_m: LAYERS}, why="one more layer: a wide convolution adds K − 1 cells")
+        .hypothesis(hypothesis, why="the induction hypothesis")
+        .instance(peel, reverse=True, why="the sum for L + 1 layers, its last term split off")
+        .qed()
+    )
+
+
+def _extent_proof(st: Statement) -> Thm:
+    closed = induction(
+        Statement("extent_closed", EXTENT[LAYERS], grown(LAYERS), (sympy.Ge(LAYERS, 0),)),
+        LAYERS,
+        0,
+        _extent_base(),
+        _extent_step(),
+    )
+    return Proof(st).instance(closed, why="the extent after L layers (by induction on L)").qed()
+
+
+def _composed(kernels: tuple[int, ...], dims: int = 1) -> Any:
+    """The one kernel of a stack of symbolic kernels of sizes ``kernels`` (each ``k^dims``): their wide
+    convolution, computed by the operators."""
+    return _stacked_kernel(SYMPY, [symbols(f"w{layer}", (k,) * dims) for layer, k in enumerate(kernels)])
+
+
+def _extent_grid() -> Any:
+    for depth in range(4):
+        for stack in itertools.product((1, 2, 3), repeat=depth):
+            yield {LAYERS: depth, KS: list(stack)}
+
+
+def _extent_value(P: dict[Any, Any]) -> int:
+    return SYMPY.shape(_composed(tuple(P[KS])))[0] if P[KS] else 1  # no layer: the identity (one tap)
+
+
+def _weights(dims: int) -> General:
+    """``Σ_{l=1}^{L} Σ_{taps} 1 = L k^D``: the weights of L layers of ``k^D`` taps."""
+    k = sympy.Symbol("k", integer=True, positive=True)
+    taps = dim_indices(dims, "a b c")
+    count = Sum(ones(*((a, 1, k) for a in taps)), (_l, 1, LAYERS))
+
+    def value(P: dict[Any, Any]) -> int:
+        V = _composed((P[k],) * P[LAYERS], dims)
+        return len(set().union(*(e.free_symbols for e in entries(V) if hasattr(e, "free_symbols"))))
+
+    return General(
+        Statement(f"stacked_conv_weights ({dim_label(dims)})", count, LAYERS * k**dims, (sympy.Ge(LAYERS, 1),)),
+        count_out,
+        label=f"{dim_label(dims)} weights",
+        grid=lambda: (
+            {LAYERS: depth, k: kk} for depth in (1, 2, 3) for kk in (1, 2, 3) if depth * kk <= 6 or dims == 1
+        ),
+        value=value,
+    )
+
+
+general(
+    "stacked_conv_params",
+    *(_weights(d) for d in DIMS),
+    General(
+        Statement("stacked_conv_extent", EXTENT[LAYERS], grown(LAYERS), (sympy.Ge(LAYERS, 0),)),
+        _extent_proof,
+        label="the one kernel's extent per axis, any L layers (by induction)",
+        grid=_extent_grid,
+        value=_extent_value,
+    ),
+)
