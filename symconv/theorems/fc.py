@@ -26,7 +26,7 @@ from ..symbolic.tensor import entries, symbols
 from ..systems import SYMPY, System
 from .counting import count_out, ones
 from .grid import register_on_grid
-from .indexing import cells, corr_nd
+from .indexing import bridged, cells, corr_nd
 from .registry import General, Theorem, general, theorem
 
 
@@ -234,7 +234,11 @@ def _fc_env(raw: dict[str, Any], sizes: list[Any], reach: tuple[Any, ...]) -> di
     return {**dict(zip(sizes, raw["n"])), **{r: (k - 1) // 2 for r, k in zip(reach, raw["k"])}}
 
 
-general("fc_to_corr", *(_fc_to_corr(d) for d in (1, 2, 3)))
+bridged(
+    "fc_to_corr",
+    (_fc_to_corr(d) for d in (1, 2, 3)),
+    [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3))],
+)
 
 
 # the parameter counts: sums of ones over the parameters each layer has, counted out -----------------------

@@ -13,15 +13,18 @@ axis.  Axes are combined row-major.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..systems import System
+from .registry import General, general, get
 
 __all__ = [
+    "bridged",
     "cells",
     "conv_nd",
     "corr_nd",
@@ -159,3 +162,10 @@ def im2col_index(
                 row.append(-1 if u < 0 else c * size + u)
             rows.append(row)
     return np.array(rows, dtype=np.int64).reshape(len(rows), -1)
+
+
+def bridged(name: str, parts: Iterable[General], extra: Iterable[dict[str, Any]] = ()) -> None:
+    """Attach all-sizes ``parts`` to the registered theorem ``name``, each bridged at the theorem's registered
+    sizes and the ``extra`` ones (a part compares only at sizes of its own dimension)."""
+    sizes = (*get(name).sizes, *extra)
+    general(name, *(dataclasses.replace(part, bridge_sizes=sizes) if part.entry else part for part in parts))
