@@ -39,7 +39,7 @@ from ..kernel import Proof, Statement, Thm
 from ..spec import conv_window, per_dim
 from ..systems import System
 from .indexing import bridged, cells, corr_nd, pool_nd, shift_index, wrap_index
-from .registry import General, theorem
+from .registry import General, general, theorem
 
 
 def shift(B: System, X: Any, tau: tuple[int, ...], circular: bool) -> Any:
@@ -301,10 +301,13 @@ def _circular(dims: int, part: int) -> General:
     )
 
 
-bridged(  # τ along the last axis
+general(
     "shift_equivariance_circular",
-    (_circular(d, d - 1) for d in (1, 2, 3)),
-    [dict(n=(3, 2), k=(2, 2), d=(1, 2)), dict(n=(2, 3, 2), k=(1, 2, 2))],
+    *bridged(  # τ along the last axis
+        "shift_equivariance_circular",
+        (_circular(d, d - 1) for d in (1, 2, 3)),
+        [dict(n=(3, 2), k=(2, 2), d=(1, 2)), dict(n=(2, 3, 2), k=(1, 2, 2))],
+    ),
 )
 
 
@@ -357,8 +360,11 @@ def _interior(dims: int, part: int) -> General:
 #: 3-D proves too (1.6 s CPU), left out of the registry for the time budget of `prove --all`
 INTERIOR_DIMS = (1, 2)
 # bridged at τ = +1 along the axis in 1-D, τ = +1 along every axis at once in 2-D and 3-D
-bridged(
+general(
     "shift_equivariance_interior",
-    (_interior(d, 0 if d == 1 else 2 * d) for d in INTERIOR_DIMS),
-    [dict(n=(5,), k=(2,), p=(0, 1)), dict(n=(4, 5), k=(2, 2), s=(1, 2), p=(1, 0), d=(2, 1))],
+    *bridged(
+        "shift_equivariance_interior",
+        (_interior(d, 0 if d == 1 else 2 * d) for d in INTERIOR_DIMS),
+        [dict(n=(5,), k=(2,), p=(0, 1)), dict(n=(4, 5), k=(2, 2), s=(1, 2), p=(1, 0), d=(2, 1))],
+    ),
 )

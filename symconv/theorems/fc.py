@@ -234,10 +234,13 @@ def _fc_env(raw: dict[str, Any], sizes: list[Any], reach: tuple[Any, ...]) -> di
     return {**dict(zip(sizes, raw["n"])), **{r: (k - 1) // 2 for r, k in zip(reach, raw["k"])}}
 
 
-bridged(
+general(
     "fc_to_corr",
-    (_fc_to_corr(d) for d in (1, 2, 3)),
-    [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3))],
+    *bridged(
+        "fc_to_corr",
+        (_fc_to_corr(d) for d in (1, 2, 3)),
+        [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3))],
+    ),
 )
 
 

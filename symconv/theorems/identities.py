@@ -470,7 +470,10 @@ def _dilation(dims: int) -> General:
     )
 
 
-bridged("dilation_eq_zero_insertion", (_dilation(d) for d in DIMS), [dict(n=(4,), k=(2,), s=2, p=1, d=2)])
+general(
+    "dilation_eq_zero_insertion",
+    *bridged("dilation_eq_zero_insertion", (_dilation(d) for d in DIMS), [dict(n=(4,), k=(2,), s=2, p=1, d=2)]),
+)
 
 
 def _subsample(dims: int) -> General:
@@ -501,10 +504,13 @@ def _subsample(dims: int) -> General:
     )
 
 
-bridged(
+general(
     "stride_eq_subsample",
-    (_subsample(d) for d in DIMS),
-    [dict(n=(6,), k=(2,), s=2, p=(0, 1)), dict(n=(3, 3, 3), k=(2, 1, 2), s=(2, 1, 2), p=(0, 1, 0))],
+    *bridged(
+        "stride_eq_subsample",
+        (_subsample(d) for d in DIMS),
+        [dict(n=(6,), k=(2,), s=2, p=(0, 1)), dict(n=(3, 3, 3), k=(2, 1, 2), s=(2, 1, 2), p=(0, 1, 0))],
+    ),
 )
 
 
@@ -553,14 +559,17 @@ def _bilinear(dims: int, part: int) -> General:
     )
 
 
-bridged(
+#: 3-D proves too (0.7 s CPU), left out of the registry for the time budget of `prove --all`
+general(
     "corr_bilinear",
-    (_bilinear(d, part) for d in DIMS for part in (0, 1)),
-    [
-        dict(n=(5,), k=(3,), s=2, p=(1, 0), d=2),
-        dict(n=(3, 3), k=2, s=(2, 1), p=1),
-        dict(n=(2, 2, 3), k=(2, 1, 2), s=(1, 1, 2), p=(0, 0, 1)),
-    ],
+    *bridged(
+        "corr_bilinear",
+        (_bilinear(d, part) for d in (1, 2) for part in (0, 1)),
+        [
+            dict(n=(5,), k=(3,), s=2, p=(1, 0), d=2),
+            dict(n=(3, 3), k=2, s=(2, 1), p=1),
+        ],
+    ),
 )
 
 
@@ -597,10 +606,13 @@ def _avg_pool(dims: int) -> General:
     )
 
 
-bridged(
+general(
     "avg_pool_eq_corr",
-    (_avg_pool(d) for d in DIMS),
-    [dict(n=(6,), k=(3,), s=2, p=1), dict(n=(3, 2, 3), k=(2, 1, 2), s=(1, 1, 2), p=(1, 0, 0))],
+    *bridged(
+        "avg_pool_eq_corr",
+        (_avg_pool(d) for d in DIMS),
+        [dict(n=(6,), k=(3,), s=2, p=1), dict(n=(3, 2, 3), k=(2, 1, 2), s=(1, 1, 2), p=(1, 0, 0))],
+    ),
 )
 
 
@@ -668,10 +680,13 @@ def _separable(dims: int) -> General:
 
 
 #: 3-D proves too (3.2 s CPU), left out of the registry for the time budget of `prove --all`
-bridged(
+general(
     "separable_kernel",
-    (_separable(d) for d in (2,)),
-    [dict(n=(3, 3), k=(1, 2), s=(1, 2), d=(1, 2), p=((0, 0), (1, 1)))],
+    *bridged(
+        "separable_kernel",
+        (_separable(d) for d in (2,)),
+        [dict(n=(3, 3), k=(1, 2), s=(1, 2), d=(1, 2), p=((0, 0), (1, 1)))],
+    ),
 )
 
 
@@ -743,20 +758,23 @@ def _transposed_grid() -> Any:
             yield {AX.n: n, AX.k: k, AX.s: s, AX.lo: p, AX.d: d}
 
 
-bridged(
+general(
     "corr_adjoint_transpose",
-    [
-        *(_adjoint(d) for d in DIMS),
-        General(
-            Statement("conv_transpose_size", TRANSPOSED_SIZE, AX.n, (AX.fits(),)),
-            by_solver,
-            label="shape, per axis",
-            grid=_transposed_grid,
-            value=_transposed_size,
-            domain=(AX.fits(),),
-        ),
-    ],
-    [dict(n=(7,), k=(3,), s=2, p=1, d=2), dict(n=(2, 3, 3), k=(1, 2, 2), s=(1, 2, 1), p=(0, 1, 0))],
+    *bridged(
+        "corr_adjoint_transpose",
+        [
+            *(_adjoint(d) for d in DIMS),
+            General(
+                Statement("conv_transpose_size", TRANSPOSED_SIZE, AX.n, (AX.fits(),)),
+                by_solver,
+                label="shape, per axis",
+                grid=_transposed_grid,
+                value=_transposed_size,
+                domain=(AX.fits(),),
+            ),
+        ],
+        [dict(n=(7,), k=(3,), s=2, p=1, d=2), dict(n=(2, 3, 3), k=(1, 2, 2), s=(1, 2, 1), p=(0, 1, 0))],
+    ),
 )
 
 
@@ -868,10 +886,13 @@ def _assoc_env(sizes: dict[str, Any], n: list, k1: list, k2: list) -> dict[Any, 
 
 
 #: 3-D proves too (1.2 s CPU), left out of the registry for the time budget of `prove --all`
-bridged(
+general(
     "full_conv_assoc",
-    (_assoc(d) for d in (1, 2)),
-    [dict(n=(2,), k=(2,)), dict(n=(1,), k=(1,)), dict(n=(2, 2), k=(2, 1))],
+    *bridged(
+        "full_conv_assoc",
+        (_assoc(d) for d in (1, 2)),
+        [dict(n=(2,), k=(2,)), dict(n=(1,), k=(1,)), dict(n=(2, 2), k=(2, 1))],
+    ),
 )
 
 
@@ -920,7 +941,7 @@ def _stacked(dims: int) -> General:
         pr.decide(why="window i of the second layer reads inside X * W₁ (i ≤ m₂)")
         mids = [ax.tap(i, e) for ax, i, e in zip(second, outs, taps2)]  # the cells of X * W₁ that W₂ reads
         inner = corr(X, W1, first, mids, taps1)
-        pr.algebra(nested_over(W2[taps2] * inner, taps2, k2), why="W₂'s tap times the first layer's window")
+        pr.algebra(_nested_over(W2[taps2] * inner, taps2, k2), why="W₂'s tap times the first layer's window")
         for a in taps1:
             pr.push(a, why="W₂'s tap into W₁'s sums")
         for e, q, ax in zip(taps2, cells, base):
@@ -964,7 +985,7 @@ def _wide_kernel(holes: tuple[Axis, ...], wide: tuple[Axis, ...], cells: tuple[A
     return lambda *c: conv(W1, lambda *q: dilated(W2, holes, q), wide, c, cells)
 
 
-def nested_over(body: Any, taps: tuple[Any, ...], sizes: list[Any]) -> Any:
+def _nested_over(body: Any, taps: tuple[Any, ...], sizes: list[Any]) -> Any:
     """``Σ_{a=1}^{k_1} Σ_{b=1}^{k_2} … body`` (first tap outermost)."""
     for a, k in reversed(list(zip(taps, sizes))):
         body = Sum(body, (a, 1, k))
@@ -1010,20 +1031,23 @@ def _stacked_sizes_grid() -> Any:
 
 
 #: 3-D proves too (2.5 s CPU), left out of the registry for the time budget of `prove --all`
-bridged(
+general(
     "stacked_conv_eq_single",
-    [
-        *(_stacked(d) for d in (1, 2)),
-        General(
-            _STACKED_SIZES,
-            by_solver,
-            label="output size, per axis",
-            grid=_stacked_sizes_grid,
-            value=_stacked_sizes_value,
-            domain=_STACKED_SIZES.hyps,
-        ),
-    ],
-    [dict(n=(6,), k=(2,), s=1), dict(n=(12,), k=(1,), s=2), dict(n=(7, 5), k=(1, 2), s=(2, 1))],
+    *bridged(
+        "stacked_conv_eq_single",
+        [
+            *(_stacked(d) for d in (1, 2)),
+            General(
+                _STACKED_SIZES,
+                by_solver,
+                label="output size, per axis",
+                grid=_stacked_sizes_grid,
+                value=_stacked_sizes_value,
+                domain=_STACKED_SIZES.hyps,
+            ),
+        ],
+        [dict(n=(6,), k=(2,), s=1), dict(n=(12,), k=(1,), s=2), dict(n=(7, 5), k=(1, 2), s=(2, 1))],
+    ),
 )
 
 
@@ -1036,7 +1060,12 @@ EXTENT, EXTENT_ZERO, EXTENT_SUCC = define_sequence("extent", _m, 1, IndexedBase(
 
 
 def grown(top: Any) -> Any:
-    """``1 + Σ_{l=1}^{top} (K[l] − 1)``: the extent of the wide convolution of ``top`` kernels."""
+    """``1 + Σ_{l=1}^{top} (K[l] − 1)``: the extent of the wide convolution of ``top`` kernels.
+
+    >>> from symconv.kernel import evaluate
+    >>> evaluate(grown(2), {}, {KS: [3, 3]})  # two 3-tap kernels: one of 5 taps
+    5
+    """
     return 1 + Sum(KS[_l] - 1, (_l, 1, top))
 
 

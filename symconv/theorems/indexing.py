@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ..systems import System
-from .registry import General, general, get
+from .registry import General, get
 
 __all__ = [
     "bridged",
@@ -164,8 +164,13 @@ def im2col_index(
     return np.array(rows, dtype=np.int64).reshape(len(rows), -1)
 
 
-def bridged(name: str, parts: Iterable[General], extra: Iterable[dict[str, Any]] = ()) -> None:
-    """Attach all-sizes ``parts`` to the registered theorem ``name``, each bridged at the theorem's registered
-    sizes and the ``extra`` ones (a part compares only at sizes of its own dimension)."""
+def bridged(name: str, parts: Iterable[General], extra: Iterable[dict[str, Any]] = ()) -> tuple[General, ...]:
+    """``parts`` of the registered theorem ``name``, each entry part bridged at the theorem's registered sizes
+    and the ``extra`` ones (a part compares only at sizes of its own dimension).
+
+    >>> rot = get("conv_eq_corr_rot180")
+    >>> [part.bridge_sizes[-1] for part in bridged(rot.name, rot.general, [dict(n=(3,), k=(2,))])]
+    [{'n': (3,), 'k': (2,)}]
+    """
     sizes = (*get(name).sizes, *extra)
-    general(name, *(dataclasses.replace(part, bridge_sizes=sizes) if part.entry else part for part in parts))
+    return tuple(dataclasses.replace(part, bridge_sizes=sizes) if part.entry else part for part in parts)

@@ -37,7 +37,7 @@ from ..spec import conv_window
 from ..systems import System
 from .gradients import conv_out
 from .indexing import bridged, corr_nd, im2col_index, toeplitz_index
-from .registry import General, theorem
+from .registry import General, general, theorem
 
 #: 1-D, 2-D and 3-D, with stride, padding per side and dilation.
 SIZES = [
@@ -167,7 +167,16 @@ def flatten(pr: Proof, outer: Any, inner: Any, new: Any, size: Any, why: str = "
     """``Σ_{outer=1}^{N} Σ_{inner=1}^{M} f = Σ_{new=1}^{N·M} f(⌊(new − 1)/M⌋ + 1, new − M⌊(new − 1)/M⌋)``
     (``M``: ``size``; row-major positions, :func:`~symconv.formal.row_major_cell`), by kernel rules:
     ``inner = new − (outer − 1)M``, ``new`` over all positions with its block as a condition, the sums
-    exchanged, ``outer`` the one block that holds ``new``."""
+    exchanged, ``outer`` the one block that holds ``new``.
+
+    >>> from symconv.formal import row_major_cell
+    >>> u, v, q = indices("u v q")
+    >>> N, M = sympy.symbols("N M", integer=True, positive=True)
+    >>> flat = Sum(X[row_major_cell(q, (N, M))], (q, 1, N * M))
+    >>> st = Statement("flat", Sum(Sum(X[u, v], (v, 1, M)), (u, 1, N)), flat)
+    >>> [step.rule for step in flatten(Proof(st), u, v, q, M).qed().steps]
+    ['start', 'reindex', 'rerange', 'exchange', 'rerange', 'singleton']
+    """
     block = sympy.floor((new - 1) / size) + 1
     pr.reindex(inner, new - (outer - 1) * size, new, why=why or f"{new} = ({outer} − 1)·{size} + {inner}: row-major")
     node = next(e for e in sympy.preorder_traversal(pr.current) if isinstance(e, Sum) and e.limits[0][0] == outer)
@@ -262,7 +271,7 @@ def _toeplitz(dims: int) -> General:
     )
 
 
-bridged("corr_eq_toeplitz_matmul", (_toeplitz(d) for d in DIMS), EXTRA)
+general("corr_eq_toeplitz_matmul", *bridged("corr_eq_toeplitz_matmul", (_toeplitz(d) for d in DIMS), EXTRA))
 
 
 def _column_rhs(dims: int, cells: tuple[Any, ...], sizes: list[Any]) -> Any:
@@ -328,7 +337,10 @@ def _transpose(dims: int) -> General:
     )
 
 
-bridged("grad_input_eq_toeplitz_transpose", (_transpose(d) for d in DIMS), EXTRA)
+general(
+    "grad_input_eq_toeplitz_transpose",
+    *bridged("grad_input_eq_toeplitz_transpose", (_transpose(d) for d in DIMS), EXTRA),
+)
 
 
 def _im2col_sides(dims: int, outs: tuple[Any, ...]) -> tuple[Any, Any]:
@@ -382,8 +394,14 @@ def _im2col(dims: int) -> General:
     )
 
 
-bridged(
+general(
     "corr_eq_im2col_matmul",
-    (_im2col(d) for d in DIMS),
-    [dict(c_i=1, c_o=2, n=(5,), k=(3,), s=2, p=(1, 0), d=2), dict(c_i=1, c_o=2, n=(2, 2, 3), k=(2, 1, 2), s=(1, 1, 2))],
+    *bridged(
+        "corr_eq_im2col_matmul",
+        (_im2col(d) for d in DIMS),
+        [
+            dict(c_i=1, c_o=2, n=(5,), k=(3,), s=2, p=(1, 0), d=2),
+            dict(c_i=1, c_o=2, n=(2, 2, 3), k=(2, 1, 2), s=(1, 1, 2)),
+        ],
+    ),
 )
