@@ -174,7 +174,7 @@ register_on_grid(
 
 # --- all sizes: per axis, in 1-D, 2-D and 3-D (1-based like the notes) -------------------------------------
 
-X, V, BIAS = IndexedBase("X"), IndexedBase("V"), IndexedBase("beta")
+X, V, BIAS = IndexedBase("X"), IndexedBase("V"), IndexedBase("U")  # U[1]: the one bias u
 
 
 def _reach(dims: int) -> tuple[sympy.Symbol, ...]:
@@ -190,7 +190,7 @@ def _fc_to_corr(dims: int) -> General:
     axes = tuple(Axis(n, 2 * r + 1, lo=r, hi=r) for n, r in zip(sizes, reach))
     outs, cells, taps = dim_indices(dims), dim_indices(dims, "u v w"), dim_indices(dims, "a b c")
     offsets = [u - i + r + 1 for u, i, r in zip(cells, outs, reach)]
-    local = sympy.And(*[c for a, ax in zip(offsets, axes) for c in (sympy.Le(1, a), sympy.Le(a, ax.k))])
+    local = sympy.And(*[c for u, i, r in zip(cells, outs, reach) for c in (sympy.Le(i - r, u), sympy.Le(u, i + r))])
     lhs = Piecewise((V[tuple(offsets)] * X[cells], local), (0, True))
     for u, n in reversed(list(zip(cells, sizes))):
         lhs = Sum(lhs, (u, 1, n))

@@ -536,7 +536,7 @@ def _bilinear(dims: int, part: int) -> General:
     def proof(st: Statement) -> Thm:
         pr = Proof(st)
         if split is not None:
-            pr.algebra(split, why="(αX + βY)~ = αX̃ + βỸ: the padding is zero for both")
+            pr.algebra(split, why="(α X + β Y)~ = α X̃ + β Ỹ: the padding is zero for both")
         for a in reversed(taps):
             pr.pull(a, why=f"Σ_{a} (α f + β g) = α Σ_{a} f + β Σ_{a} g")
         return pr.qed()
@@ -586,7 +586,7 @@ def _avg_pool(dims: int) -> General:
             pr.restrict(count, 1, ax.k, why=f"window i fits: all its taps lie inside the padded input along {ax.n}")
             pr.count(count, why=f"{ax.k} taps")
         for a in taps:
-            pr.push(a, why="the constant 1/Πk into the sum")
+            pr.push(a, why="the constant 1/Π k into the sum")
         return pr.qed()
 
     entry = _entry(axes, outs)
