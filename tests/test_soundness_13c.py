@@ -25,19 +25,12 @@ from symconv.formal import (
     scatter,
     toeplitz_entry,
 )
-from symconv.kernel import KernelError, Statement, Sum, equal
+from symconv.kernel import KernelError, Statement, Sum
 from symconv.prove.bridge import bridge
 from symconv.theorems import fc, identities, matrix
 from symconv.theorems.registry import get
 
 X, W, V, Y = (IndexedBase(name) for name in ("X", "W", "V", "Y"))
-_i = sympy.Symbol("i", integer=True)
-#: the kernel's canonical deltas compare equal whatever their arguments (kernel request K13b2-3): the wrong
-#: variants whose refusal rests on comparing deltas are expected to fail until the kernel is fixed
-DELTA_BUG = equal(sympy.KroneckerDelta(_i, 1), sympy.KroneckerDelta(_i, 2))
-ON_DELTAS = pytest.mark.xfail(
-    DELTA_BUG, reason="kernel bug K13b2-3: any two Kronecker deltas compare equal", strict=True
-)
 AX = dim_axes(1)[0]
 (i,), (a,), (u,) = dim_indices(1), dim_indices(1, "a b c"), dim_indices(1, "u v w")
 
@@ -142,8 +135,8 @@ WRONG = [
     ("fc_to_corr_params", 0, lambda: AX.n**2),  # the bias forgotten
     ("fc_to_corr_params", 2, lambda: 2 * fc._reach(1)[0] + 1),  # the bias forgotten
     ("shift_equivariance_circular", 0, _circular_unshifted),
-    pytest.param("corr_eq_toeplitz_matmul", 0, _toeplitz_unpadded, marks=ON_DELTAS),
-    pytest.param("grad_input_eq_toeplitz_transpose", 0, _gradient_not_transposed, marks=ON_DELTAS),
+    ("corr_eq_toeplitz_matmul", 0, _toeplitz_unpadded),  # found the kernel's delta bug (K13b2-3)
+    ("grad_input_eq_toeplitz_transpose", 0, _gradient_not_transposed),
     ("corr_eq_im2col_matmul", 0, _im2col_column_major),
     ("corr_adjoint_transpose", 0, _adjoint_unpadded),
     ("full_conv_assoc", 0, _assoc_correlated),
@@ -159,12 +152,7 @@ WRONG = [
 ]
 
 
-def _ids(case):
-    name, part, _rhs = case.values if hasattr(case, "values") else case
-    return f"{name}[{part}]"
-
-
-@pytest.mark.parametrize(("name", "part", "rhs"), WRONG, ids=[_ids(case) for case in WRONG])
+@pytest.mark.parametrize(("name", "part", "rhs"), WRONG, ids=[f"{name}[{part}]" for name, part, _ in WRONG])
 def test_a_wrong_right_side_is_refused_by_the_kernel_and_the_bridge(name, part, rhs):
     refused(wrong(name, part, rhs=rhs()))
 
@@ -184,7 +172,7 @@ def test_the_transposed_size_without_output_padding_is_refused():
 
 
 def test_every_new_all_sizes_theorem_has_a_wrong_variant():
-    named = {_ids(case).split("[")[0] for case in WRONG} | {"shift_equivariance_interior"}
+    named = {name for name, _part, _rhs in WRONG} | {"shift_equivariance_interior"}
     new = {
         "fc_to_corr",
         "fc_to_corr_params",
@@ -220,9 +208,3 @@ def test_the_refuted_literal_claims_have_no_all_sizes_form(name):
     assert not get(name).general
     result = sc.prove(name, general=True)
     assert result.verdict == "refuted" and result.scope == "none" and result.counterexample is not None
-
-
-@ON_DELTAS
-def test_distinct_kronecker_deltas_are_not_equal():
-    """The kernel bug behind the two expected failures above (request K13b2-3)."""
-    assert not equal(sympy.KroneckerDelta(_i, 1), sympy.KroneckerDelta(_i, 2))
