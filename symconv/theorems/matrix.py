@@ -218,7 +218,6 @@ def _toeplitz_lemma(dims: int) -> Thm:
     pr.instance(spread.qed(), reverse=True, why="the window is T(W)'s row times vec(X), over the cells")
     if dims > 1:
         _flatten_all(pr, cells, sizes, flat[-(dims - 1) :])
-        pr.arith(pr.statement.rhs, why="the row-major position's cell: (q − 1) mod n + 1")
     return pr.qed()
 
 
@@ -304,7 +303,7 @@ def _transpose_lemma(dims: int) -> Thm:
     pr.decide(why="a tap that reads u reads inside the input, not the padding")
     if dims > 1:
         _flatten_all(pr, outs, sizes, indices("t o")[-(dims - 1) :])
-    return pr.arith(rhs, why="T(W)ᵀ vec(δ): column u of T(W) times δ, rows row-major").qed()
+    return pr.qed()
 
 
 def _transpose(dims: int) -> General:
@@ -364,7 +363,7 @@ def _im2col_lemma(dims: int) -> Thm:
     lhs, rhs = _im2col_sides(dims, outs)
     pr = Proof(Statement(f"im2col_entry ({dim_label(dims)})", lhs, rhs))
     _flatten_all(pr, (indices("ch")[0], *taps), [C_IN, *[ax.k for ax in axes]], indices("t1 t2 r")[-dims:])
-    return pr.arith(rhs, why="the row-major position's channel and taps").qed()
+    return pr.qed()
 
 
 def _im2col(dims: int) -> General:
