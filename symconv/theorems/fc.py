@@ -239,7 +239,7 @@ general(
     *bridged(
         "fc_to_corr",
         (_fc_to_corr(d) for d in (1, 2, 3)),
-        [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3))],
+        [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3)), dict(n=(2, 2, 2), k=(1, 3, 1))],
     ),
 )
 

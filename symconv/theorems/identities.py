@@ -472,7 +472,11 @@ def _dilation(dims: int) -> General:
 
 general(
     "dilation_eq_zero_insertion",
-    *bridged("dilation_eq_zero_insertion", (_dilation(d) for d in DIMS), [dict(n=(4,), k=(2,), s=2, p=1, d=2)]),
+    *bridged(
+        "dilation_eq_zero_insertion",
+        (_dilation(d) for d in DIMS),
+        [dict(n=(4,), k=(2,), s=2, p=1, d=2), dict(n=(2, 3, 3), k=(1, 2, 2), d=(1, 2, 1), p=(0, 1, 0))],
+    ),
 )
 
 
