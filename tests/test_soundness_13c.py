@@ -208,3 +208,11 @@ def test_the_refuted_literal_claims_have_no_all_sizes_form(name):
     assert not get(name).general
     result = sc.prove(name, general=True)
     assert result.verdict == "refuted" and result.scope == "none" and result.counterexample is not None
+
+
+def test_scopes_name_the_dimensions_and_the_hypotheses_that_restrict_them():
+    """Computed from the formal hypotheses: one labelled part per dimension, the local count needs Δ ≤ n − 1."""
+    result = sc.prove("fc_to_corr_params", general=True)
+    assert result.verdict == "proved"
+    assert "1-D, local: all sizes with Δ_x ≤ n_x - 1" in result.scope
+    assert "3-D, fully connected: all sizes" in result.scope
