@@ -29,7 +29,7 @@ import sympy
 from sympy import IndexedBase, Piecewise
 
 from .kernel import Sum
-from .spec import conv_window
+from .spec import conv_window, per_dim
 
 __all__ = [
     "Axis",
@@ -198,3 +198,267 @@ def size_env(mapping: dict[Any, tuple[str, int]], dims: int = 2) -> Any:
         return {symbol: sizes[key][axis] for symbol, (key, axis) in mapping.items()}
 
     return env
+
+
+# --- issue 13, part B: vocabulary of the all-sizes forms of fc, equivariance, matrix, identities -----------
+#
+# Additive helpers (nothing above is changed).  Dimensions are named by axis suffixes: 1-D ``x``, 2-D ``h, w``,
+# 3-D ``z, h, w``; output indices ``i, j, l`` and taps ``a, b, c`` (the first ``dims`` of each).
+
+SUFFIXES = {1: ("x",), 2: ("h", "w"), 3: ("z", "h", "w")}
+
+
+def per_axis_env(
+    axes: Sequence[Axis], keys: Sequence[str] = ("n", "k", "s", "d"), extra: dict[Any, Any] | None = None
+) -> Any:
+    """A bridge map that reads the registry sizes ``keys`` of each axis directly (no window is built, so it
+    serves operators whose window is not a plain correlation's, e.g. circular ones); ``extra`` maps further
+    symbols to functions of the sizes.  ``None`` when the dimensions differ.
+
+    >>> x = Axis.named("x")
+    >>> per_axis_env([x], ("n", "k"))({"n": (5,), "k": (3,), "s": 1, "d": 1})
+    {n_x: 5, k_x: 3}
+    """
+
+    def env(sizes: dict[str, Any]) -> dict[Any, int] | None:
+        if len(sizes["n"]) != len(axes):
+            return None
+        out: dict[Any, int] = {}
+        for key in keys:
+            values = sizes[key] if key in ("n", "k") else per_dim(sizes[key], key, len(axes), minimum=1)
+            out.update({getattr(ax, key): value for ax, value in zip(axes, values)})
+        out.update({symbol: fn(sizes) for symbol, fn in (extra or {}).items()})
+        return out
+
+    return env
+
+
+def dim_label(dims: int) -> str:
+    """``"1-D"``, ``"2-D"``, ``"3-D"``: the label of a dimension's all-sizes part.
+
+    >>> dim_label(2)
+    '2-D'
+    """
+    return f"{dims}-D"
+
+
+def dim_axes(dims: int, **fixed: Any) -> tuple[Axis, ...]:
+    """One :meth:`Axis.named` axis per dimension (suffixes :data:`SUFFIXES`); keywords fix sizes on every axis.
+
+    >>> [ax.n for ax in dim_axes(3)]
+    [n_z, n_h, n_w]
+    """
+    return tuple(Axis.named(suffix, **fixed) for suffix in SUFFIXES[dims])
+
+
+def dim_indices(dims: int, names: str = "i j l") -> tuple[sympy.Symbol, ...]:
+    """The first ``dims`` of the index symbols ``names``.
+
+    >>> dim_indices(2), dim_indices(1, "a b c")
+    ((i, j), (a,))
+    """
+    return indices(names)[:dims]
+
+
+def ranges(pairs: Sequence[tuple[Any, Any, Any]]) -> tuple[Any, ...]:
+    """``(var, lo, hi)`` ranges as hypotheses ``lo ≤ var ≤ hi``.
+
+    >>> i, n = indices("i n")
+    >>> ranges([(i, 1, n)])
+    (1 <= i, i <= n)
+    """
+    return tuple(r for var, lo, hi in pairs for r in (sympy.Le(lo, var), sympy.Le(var, hi)))
+
+
+def read(X: Any, cells: Sequence[Any]) -> Any:
+    """``X[cells]`` for an ``IndexedBase``, ``X(*cells)`` for a function of the cells.
+
+    >>> i = indices("i")[0]
+    >>> read(IndexedBase("X"), [i]), read(lambda u: u + 1, [i])
+    (X[i], i + 1)
+    """
+    return X(*cells) if callable(X) else X[tuple(cells)]
+
+
+def tap_sum(body: Any, axes: Sequence[Axis], taps: Sequence[sympy.Symbol]) -> Any:
+    """``Σ_{a=1}^{k_h} Σ_{b=1}^{k_w} body``: a summand over the taps of a window (first axis outermost).
+
+    >>> a = indices("a")[0]
+    >>> tap_sum(IndexedBase("W")[a], [Axis(4, 2)], [a])
+    Sum(W[a], (a, 1, 2))
+    """
+    return _taps(body, axes, taps)
+
+
+def wrap(u: Any, n: Any) -> Any:
+    """Cell ``u`` taken circularly in ``1 … n``: ``(u − 1) mod n + 1`` (the ``mod`` kept as written, so that a
+    composition of circular maps shows; SymPy's arithmetic folds it when a term is rebuilt).
+
+    >>> i, t, n = indices("i tau n")
+    >>> wrap(i - t, n)
+    Mod(i - tau - 1, n) + 1
+    """
+    return sympy.Mod(u - 1, n, evaluate=False) + 1
+
+
+def circular_shift(X: Any, sizes: Sequence[Any], cells: Sequence[Any], taus: Sequence[Any]) -> Any:
+    """``[S_τ X]_u = X_{(u − τ − 1) mod n + 1}``: the shift by ``τ`` cells, circular (per axis).
+
+    >>> i, t, n = indices("i tau n")
+    >>> circular_shift(IndexedBase("X"), [n], [i], [t])
+    X[Mod(i - tau - 1, n) + 1]
+    """
+    return read(X, [wrap(u - t, n) for u, t, n in zip(cells, taus, sizes)])
+
+
+def zero_shift(X: Any, sizes: Sequence[Any], cells: Sequence[Any], taus: Sequence[Any]) -> Any:
+    """``[S_τ X]_u = X_{u − τ}``, and 0 where ``u − τ`` leaves ``1 … n`` (the shift with zero fill).
+
+    >>> i, t, n = indices("i tau n")
+    >>> zero_shift(IndexedBase("X"), [n], [i], [t])
+    Piecewise((X[i - tau], (n >= i - tau) & (i - tau >= 1)), (0, True))
+    """
+    inside = sympy.And(*[c for u, t, n in zip(cells, taus, sizes) for c in (sympy.Le(1, u - t), sympy.Le(u - t, n))])
+    return Piecewise((read(X, [u - t for u, t in zip(cells, taus)]), inside), (0, True))
+
+
+def corr_circular(X: Any, W: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+    """``[X ⋆ W]_i = Σ_a W_a X_{(i + (a − 1)d − 1) mod n + 1}``: correlation at stride 1 over the input padded
+    circularly by ``d(k − 1)`` cells at the end (PyTorch's ``padding_mode="circular"``); the axes' ``s`` and
+    padding are not used.
+
+    >>> i, a = indices("i a")
+    >>> corr_circular(IndexedBase("X"), IndexedBase("W"), [Axis.named("x")], [i], [a])
+    Sum(W[a]*X[Mod(d_x*(a - 1) + i - 1, n_x) + 1], (a, 1, k_x))
+    """
+    weight = read(W, taps)
+    cells = [wrap(i + (a - 1) * ax.d, ax.n) for ax, i, a in zip(axes, out, taps)]
+    return _taps(weight * read(X, cells), axes, taps)
+
+
+def toeplitz_entry(
+    W: Any, axes: Sequence[Axis], out: Sequence[Any], cells: Sequence[Any], taps: Sequence[sympy.Symbol]
+) -> Any:
+    """``[T(W)]_{i,u} = Σ_a W_a [u = (i − 1)s + (a − 1)d + 1 − p^lo]`` on every axis: the entry of the Toeplitz
+    matrix of a correlation (row: output cell ``i``, column: input cell ``u``), ``T(W) = Σ_a W_a E_a`` with
+    ``E_a`` the 0/1 matrix of the cells tap ``a`` reads; at most one tap meets a cell.
+
+    >>> i, u, a = indices("i u a")
+    >>> toeplitz_entry(IndexedBase("W"), [Axis(5, 2)], [i], [u], [a])
+    Sum(KroneckerDelta(u, a + i - 1)*W[a], (a, 1, 2))
+    """
+    body = read(W, taps)
+    for ax, i, u, a in zip(axes, out, cells, taps):
+        body = body * sympy.KroneckerDelta(u, ax.tap(i, a) - ax.lo)
+    return _taps(body, axes, taps)
+
+
+def scatter(
+    Y: Any,
+    W: Any,
+    axes: Sequence[Axis],
+    cells: Sequence[Any],
+    out: Sequence[sympy.Symbol],
+    taps: Sequence[sympy.Symbol],
+) -> Any:
+    """``[conv_transpose(Y, W)]_u = Σ_i Σ_a Y_i W_a [(i − 1)s + (a − 1)d + 1 − p^lo = u]``: every input cell ``i``
+    of the transposed convolution scatters ``Y_i W_a`` onto the cell tap ``a`` of window ``i`` reads
+    (PyTorch's ``conv_transpose``; ``i`` runs over the ``m`` windows of each axis).
+
+    >>> u, i, a = indices("u i a")
+    >>> scatter(IndexedBase("Y"), IndexedBase("W"), [Axis(3, 2)], [u], [i], [a])
+    Sum(Sum(KroneckerDelta(u, a + i - 1)*W[a]*Y[i], (a, 1, 2)), (i, 1, 2))
+    """
+    body = read(Y, out) * read(W, taps)
+    for ax, u, i, a in zip(axes, cells, out, taps):
+        body = body * sympy.KroneckerDelta(u, ax.tap(i, a) - ax.lo)
+    body = _taps(body, axes, taps)
+    for ax, i in reversed(list(zip(axes, out))):
+        body = Sum(body, (i, 1, ax.m))
+    return body
+
+
+def taps_inside(axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+    """``Π_axes Σ_a [(i − 1)s + (a − 1)d + 1 ≤ n + p^lo + p^hi]``: the taps of window ``out`` inside the padded
+    input (average pooling's divisor with ``count_include_pad``).
+
+    >>> i, a = indices("i a")
+    >>> taps_inside([Axis(3, 2)], [i], [a])
+    Sum(Piecewise((1, a + i <= 4), (0, True)), (a, 1, 2))
+    """
+    count = sympy.Integer(1)
+    for ax, i, a in zip(axes, out, taps):
+        inside = Piecewise((1, sympy.Le(ax.tap(i, a), ax.n + ax.lo + ax.hi)), (0, True))
+        count = count * Sum(inside, (a, 1, ax.k))
+    return count
+
+
+def avg_pool(X: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+    """``[avgpool(X)]_i = (Σ_a X̃_{tap}) / (taps inside the padded input)``: average pooling with
+    ``count_include_pad`` (PyTorch's default), ``ceil_mode`` off.
+
+    >>> i, a = indices("i a")
+    >>> window, divisor = sympy.fraction(avg_pool(IndexedBase("X"), [Axis(3, 2)], [i], [a]))
+    >>> window
+    Sum(Piecewise((X[a + i - 1], (a + i >= 2) & (a + i <= 4)), (0, True)), (a, 1, 2))
+    >>> divisor
+    Sum(Piecewise((1, a' + i <= 4), (0, True)), (a', 1, 2))
+    """
+    cells = [ax.tap(i, a) for ax, i, a in zip(axes, out, taps)]
+    return _taps(padded(X, axes, cells), axes, taps) / taps_inside(axes, out, [fresh_tap(a) for a in taps])
+
+
+def fresh_tap(a: sympy.Symbol) -> sympy.Symbol:
+    """``a'``: a second bound tap index next to ``a``.
+
+    >>> fresh_tap(indices("a")[0])
+    a'
+    """
+    return sympy.Symbol(f"{a.name}'", integer=True)
+
+
+def full_axis(n: Any, k: Any) -> Axis:
+    """The axis of a wide (full) convolution of ``n`` cells by ``k`` taps: padding ``k − 1`` on each side.
+
+    >>> full_axis(4, 3).m
+    6
+    """
+    return Axis(n, k, lo=k - 1, hi=k - 1)
+
+
+def row_major_cell(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
+    """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``, with floors only: in 2-D
+    ``(⌊(pos − 1)/n_w⌋ + 1, pos − n_w⌊(pos − 1)/n_w⌋)`` (what ``reshape`` from one axis does; the last
+    coordinate is ``(pos − 1) mod n_w + 1`` written without ``mod``).
+
+    >>> q = sympy.Symbol("q", integer=True)
+    >>> row_major_cell(q, (2, 3))
+    (floor(q/3 - 1/3) + 1, q - 3*floor(q/3 - 1/3))
+    """
+    cells: list[Any] = []
+    for size in reversed(sizes[1:]):
+        cells.insert(0, pos - size * sympy.floor((pos - 1) / size))
+        pos = sympy.floor((pos - 1) / size) + 1
+    return (pos, *cells)
+
+
+def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
+    """A bridge map (e.g. :func:`axes_env`'s) with further symbols ``extra`` (formal symbol → function of the
+    registry sizes, e.g. channel counts) and an optional filter ``when(sizes)`` (``None`` where it fails,
+    e.g. a part stated for ``ceil_mode`` only).
+
+    >>> x, t = Axis.named("x"), indices("tau")[0]
+    >>> env = more_sizes(axes_env(x), {t: lambda sizes: 1})
+    >>> env({"n": (5,), "k": (3,), "s": 1, "p": 0, "d": 1})[t]
+    1
+    """
+
+    def out(sizes: dict[str, Any]) -> dict[Any, int] | None:
+        if when is not None and not when(sizes):
+            return None
+        got = env(sizes)
+        if got is None:
+            return None
+        return {**got, **{symbol: fn(sizes) for symbol, fn in extra.items()}}
+
+    return out

@@ -16,14 +16,18 @@ from typing import Any
 
 import numpy as np
 import sympy
+from sympy import IndexedBase, Piecewise
 
+from ..formal import SUFFIXES, Axis, corr, dim_axes, dim_indices, dim_label, ranges
+from ..kernel import Proof, Statement, Sum, Thm
 from ..numeric import grad as numeric_grad
 from ..result import CheckResult, ProofResult
 from ..symbolic.tensor import entries, symbols
 from ..systems import SYMPY, System
+from .counting import count_out, ones
 from .grid import register_on_grid
-from .indexing import cells, corr_nd
-from .registry import Theorem, theorem
+from .indexing import bridged, cells, corr_nd
+from .registry import General, Theorem, general, theorem
 
 
 def fc_weight_index(n: tuple[int, ...], k: tuple[int, ...]) -> np.ndarray:
@@ -166,3 +170,139 @@ register_on_grid(
     latex=r"n_h n_w (n_h n_w + 1) \ \text{(fully connected)} \to (2n_h - 1)(2n_w - 1) + 1 \ \text{(shared)}"
     r" \to (2\Delta + 1)^2 + 1 \ \text{(shared and local)}",
 )
+
+
+# --- all sizes: per axis, in 1-D, 2-D and 3-D (1-based like the notes) -------------------------------------
+
+X, V, BIAS = IndexedBase("X"), IndexedBase("V"), IndexedBase("U")  # U[1]: the one bias u
+
+
+def _reach(dims: int) -> tuple[sympy.Symbol, ...]:
+    """``Δ`` per axis (the kernel has ``2Δ + 1`` taps)."""
+    return tuple(sympy.Symbol(f"Δ_{s}", integer=True, nonnegative=True) for s in SUFFIXES[dims])
+
+
+def _fc_to_corr(dims: int) -> General:
+    """``Σ_u W_{i,u} X_u + β = [X * V]_i + β`` with ``W_{i,u} = V_{u − i + Δ + 1}`` inside ``|u − i| ≤ Δ`` (else 0):
+    reindex ``u = i + a − Δ − 1`` (``a`` the tap of ``V``), then let ``a`` run over the kernel with the input's
+    range as the padding's indicator."""
+    sizes, reach = [ax.n for ax in dim_axes(dims)], _reach(dims)
+    axes = tuple(Axis(n, 2 * r + 1, lo=r, hi=r) for n, r in zip(sizes, reach))
+    outs, cells, taps = dim_indices(dims), dim_indices(dims, "u v w"), dim_indices(dims, "a b c")
+    offsets = [u - i + r + 1 for u, i, r in zip(cells, outs, reach)]
+    local = sympy.And(*[c for u, i, r in zip(cells, outs, reach) for c in (sympy.Le(i - r, u), sympy.Le(u, i + r))])
+    lhs = Piecewise((V[tuple(offsets)] * X[cells], local), (0, True))
+    for u, n in reversed(list(zip(cells, sizes))):
+        lhs = Sum(lhs, (u, 1, n))
+    lhs += BIAS[1]
+    rhs = corr(X, V, axes, outs, taps) + BIAS[1]
+    reads = [i + a - r - 1 for i, a, r in zip(outs, taps, reach)]
+
+    def proof(st: Statement) -> Thm:
+        pr = Proof(st)
+        for u, read, a in zip(cells, reads, taps):
+            pr.reindex(u, read, a, why=f"{u} = {read}: index the input by the tap of V that weighs it")
+        body = V[taps] * X[tuple(reads)]
+        for a, read, ax, n in reversed(list(zip(taps, reads, axes, sizes))):
+            body = Sum(
+                Piecewise((body, sympy.And(sympy.Le(1, a), sympy.Le(a, ax.k))), (0, True)),
+                (a, 1 - read + a, n - read + a),
+            )
+        pr.algebra(body + BIAS[1], why="locality (|u − i| ≤ Δ) as an indicator on each tap")
+        for a, read, ax, n in zip(taps, reads, axes, sizes):
+            cond = sympy.And(sympy.Le(1, read), sympy.Le(read, n))
+            pr.rerange(
+                a, 1, ax.k, cond, why=f"{a} over the 2Δ + 1 taps; the input's range 1 ≤ {read} ≤ n is the zero padding"
+            )
+        return pr.qed()
+
+    entry = tuple((i, 1, n) for i, n in zip(outs, sizes))
+    return General(
+        Statement(f"fc_to_corr ({dim_label(dims)})", lhs, rhs, ranges(entry)),
+        proof,
+        label=dim_label(dims),
+        entry=entry,
+        sizes=lambda raw: _fc_env(raw, sizes, reach),
+        arrays={"X": X, "V": V, "u": BIAS},
+    )
+
+
+def _fc_env(raw: dict[str, Any], sizes: list[Any], reach: tuple[Any, ...]) -> dict[Any, int] | None:
+    """Registry sizes → ``n`` and ``Δ = (k − 1)/2`` per axis."""
+    if len(raw["n"]) != len(sizes):
+        return None
+    return {**dict(zip(sizes, raw["n"])), **{r: (k - 1) // 2 for r, k in zip(reach, raw["k"])}}
+
+
+general(
+    "fc_to_corr",
+    *bridged(
+        "fc_to_corr",
+        (_fc_to_corr(d) for d in (1, 2, 3)),
+        [dict(n=(3,), k=(1,)), dict(n=(2,), k=(3,)), dict(n=(2, 2), k=(3, 3)), dict(n=(2, 2, 2), k=(1, 3, 1))],
+    ),
+)
+
+
+# the parameter counts: sums of ones over the parameters each layer has, counted out -----------------------
+
+_USED: dict[tuple[tuple[int, ...], int], tuple[int, int, int]] = {}
+
+
+def _used(n: tuple[int, ...], delta: int) -> tuple[int, int, int]:
+    """The parameters the three symbolic layers on an image of shape ``n`` use (fully connected, translation
+    invariant, local with reach ``delta``): symbols of their outputs that are not inputs (remembered)."""
+    if (n, delta) not in _USED:
+        dims = len(n)
+        X, u = symbols("x", n), symbols("u", 1)
+        fc = fully_connected(SYMPY, X, symbols("w", n + n), symbols("b", n), n)
+        full = tuple(2 * m - 1 for m in n)
+        shared = SYMPY.add(corr_nd(SYMPY, dims)(X, symbols("v", full), padding=tuple((m - 1, m - 1) for m in n)), u[0])
+        local = SYMPY.add(corr_nd(SYMPY, dims)(X, symbols("v", (2 * delta + 1,) * dims), padding=delta), u[0])
+        _USED[(n, delta)] = (_parameters(fc, X), _parameters(shared, X), _parameters(local, X))
+    return _USED[(n, delta)]
+
+
+def _count_grid(dims: int, sizes: list[Any], reach: tuple[Any, ...]) -> Any:
+    shapes = {1: ((1,), (2,), (3,)), 2: ((1, 2), (2, 2), (2, 3)), 3: ((1, 1, 2), (2, 1, 2))}[dims]
+    deltas = {1: (0, 1, 2), 2: (0, 1), 3: (0, 1)}[dims]
+
+    def grid() -> Any:
+        for n in shapes:
+            for delta in deltas:
+                yield {**dict(zip(sizes, n)), **dict.fromkeys(reach, delta)}
+
+    return grid
+
+
+def _params(dims: int, which: int) -> General:
+    """Parameter ``which`` (0 fully connected, 1 translation invariant, 2 local) of a layer on a ``dims``-D image:
+    a sum of ones over the parameter tensors' index ranges, counted out."""
+    sizes, reach = [ax.n for ax in dim_axes(dims)], _reach(dims)
+    outs, cells = dim_indices(dims), dim_indices(dims, "u v w")
+    if which == 0:
+        count = ones(*((i, 1, n) for i, n in zip(outs, sizes)), *((u, 1, n) for u, n in zip(cells, sizes)))
+        count += ones(*((e, 1, n) for e, n in zip(dim_indices(dims, "e f g"), sizes)))  # the bias U
+        total = sympy.Mul(*sizes)
+        formula, name, hyps = total**2 + total, "fully connected", ()
+    elif which == 1:
+        count = ones(*((a, 1, 2 * n - 1) for a, n in zip(outs, sizes))) + 1
+        formula, name, hyps = sympy.Mul(*[2 * n - 1 for n in sizes]) + 1, "translation invariant", ()
+    else:
+        count = ones(*((a, 1, 2 * r + 1) for a, r in zip(outs, reach))) + 1
+        formula, name = sympy.Mul(*[2 * r + 1 for r in reach]) + 1, "local"
+        hyps = tuple(sympy.Le(r, n - 1) for r, n in zip(reach, sizes))  # every tap meets the image
+
+    def value(point: dict[Any, Any]) -> int:
+        return _used(tuple(point[n] for n in sizes), point[reach[0]])[which]
+
+    return General(
+        Statement(f"fc_to_corr_params ({dim_label(dims)}, {name})", count, formula, hyps),
+        count_out,
+        label=f"{dim_label(dims)}, {name}",
+        grid=_count_grid(dims, sizes, reach),
+        value=value,
+    )
+
+
+general("fc_to_corr_params", *(_params(d, which) for d in (1, 2, 3) for which in (0, 1, 2)))

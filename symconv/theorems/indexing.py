@@ -13,15 +13,18 @@ axis.  Axes are combined row-major.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
 
 from ..systems import System
+from .registry import General, get
 
 __all__ = [
+    "bridged",
     "cells",
     "conv_nd",
     "corr_nd",
@@ -159,3 +162,15 @@ def im2col_index(
                 row.append(-1 if u < 0 else c * size + u)
             rows.append(row)
     return np.array(rows, dtype=np.int64).reshape(len(rows), -1)
+
+
+def bridged(name: str, parts: Iterable[General], extra: Iterable[dict[str, Any]] = ()) -> tuple[General, ...]:
+    """``parts`` of the registered theorem ``name``, each entry part bridged at the theorem's registered sizes
+    and the ``extra`` ones (a part compares only at sizes of its own dimension).
+
+    >>> rot = get("conv_eq_corr_rot180")
+    >>> [part.bridge_sizes[-1] for part in bridged(rot.name, rot.general, [dict(n=(3,), k=(2,))])]
+    [{'n': (3,), 'k': (2,)}]
+    """
+    sizes = (*get(name).sizes, *extra)
+    return tuple(dataclasses.replace(part, bridge_sizes=sizes) if part.entry else part for part in parts)
