@@ -33,15 +33,22 @@ from .spec import conv_window
 
 __all__ = [
     "Axis",
+    "Slice",
     "axes_env",
     "size_env",
+    "channel_loss",
     "conv",
     "corr",
+    "corr_channels",
     "dilated",
+    "flat_index",
+    "group_first",
     "indices",
     "layer_loss",
+    "more_sizes",
     "padded",
     "rot180",
+    "unflat_index",
 ]
 
 
@@ -198,3 +205,101 @@ def size_env(mapping: dict[Any, tuple[str, int]], dims: int = 2) -> Any:
         return {symbol: sizes[key][axis] for symbol, (key, axis) in mapping.items()}
 
     return env
+
+
+# --- channels, groups, bias (notes 6.2.3; PyTorch's conv2d with groups) ---------------------------------
+
+
+class Slice:
+    """``X[c, ·, ·]``: a tensor with its leading indices fixed (``Slice(X, c)[u, v]`` is ``X[c, u, v]``), so
+    that :func:`corr`, :func:`padded`, :func:`dilated` and :func:`rot180` act on one channel.
+
+    >>> X = IndexedBase("X")
+    >>> Slice(X, 2)[3, 4]
+    X[2, 3, 4]
+    """
+
+    def __init__(self, base: Any, *lead: Any) -> None:
+        self.base, self.lead = base, lead
+
+    def __getitem__(self, idx: Any) -> Any:
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        return self.base[(*self.lead, *idx)]
+
+
+def group_first(q: Any, per_in: Any, per_out: Any) -> Any:
+    """The input channels of output channel ``q`` (1-based) with ``g`` groups of ``per_in = c_i/g`` input and
+    ``per_out = c_o/g`` output channels are ``group_first + 1 … group_first + per_in``:
+    ``⌊(q − 1)/per_out⌋ · per_in`` (PyTorch's ``(p // (c_o // g)) * (c_i // g)``, 0-based ``p = q − 1``)."""
+    return sympy.floor((q - 1) / per_out) * per_in
+
+
+def corr_channels(
+    X: Any,
+    W: Any,
+    axes: Sequence[Axis],
+    q: Any,
+    out: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    e: sympy.Symbol,
+    per_in: Any,
+    first: Any = 0,
+    bias: Any = None,
+) -> Any:
+    """``[H]_{q,out} = Σ_{e=1}^{per_in} [X_{first+e} * W_{q,e}]_out (+ b_q)``: output channel ``q`` of a
+    multi-channel correlation reading input channels ``first + 1 … first + per_in`` (``first`` from
+    :func:`group_first` with groups, 0 without); ``W`` has shape ``(c_o, per_in, k_h, k_w)``."""
+    body = Sum(corr(Slice(X, first + e), Slice(W, q, e), axes, out, taps), (e, 1, per_in))
+    return body if bias is None else body + bias[q]
+
+
+def channel_loss(
+    delta: IndexedBase,
+    forward: Any,
+    axes: Sequence[Axis],
+    q: sympy.Symbol,
+    c_out: Any,
+    outs: Sequence[Any],
+) -> Any:
+    """``ℓ = Σ_{q=1}^{c_out} Σ_out δ[q, out]·forward(q, out)`` over every output cell of every channel (a linear
+    loss whose gradient with respect to the layer's output is ``δ``); ``forward(q, outs)`` is the entry."""
+    body = delta[(q, *outs)] * forward(q, outs)
+    for ax, i in reversed(list(zip(axes, outs))):
+        body = Sum(body, (i, 1, ax.m))
+    return Sum(body, (q, 1, c_out))
+
+
+def flat_index(cells: Sequence[Any], sizes: Sequence[Any]) -> Any:
+    """Row-major position (1-based) of the cell ``cells`` in an array of shape ``sizes``:
+    ``(i − 1) n_w + j`` in 2-D (what ``reshape`` to one axis does)."""
+    pos = sympy.Integer(0)
+    for cell, size in zip(cells, sizes):
+        pos = pos * size + (cell - 1)
+    return pos + 1
+
+
+def unflat_index(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
+    """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``: in 2-D
+    ``(⌊(pos − 1)/n_w⌋ + 1, (pos − 1) mod n_w + 1)`` (what ``reshape`` from one axis does)."""
+    cells: list[Any] = []
+    rest = pos - 1
+    for size in reversed(sizes[1:]):
+        cells.insert(0, sympy.Mod(rest, size) + 1)
+        rest = sympy.floor(rest / size)
+    return (rest + 1, *cells)
+
+
+def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
+    """A bridge map (e.g. :func:`axes_env`'s) with further symbols ``extra`` (formal symbol → function of the
+    registry sizes, e.g. channel counts) and an optional filter ``when(sizes)`` (``None`` where it fails,
+    e.g. a part stated for ``ceil_mode`` only)."""
+
+    def out(sizes: dict[str, Any]) -> dict[Any, int] | None:
+        if when is not None and not when(sizes):
+            return None
+        got = env(sizes)
+        if got is None:
+            return None
+        return {**got, **{symbol: fn(sizes) for symbol, fn in extra.items()}}
+
+    return out
