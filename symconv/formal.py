@@ -44,8 +44,13 @@ __all__ = [
     "flat_index",
     "group_first",
     "indices",
+    "avg_pool",
+    "divisor",
     "layer_loss",
     "more_sizes",
+    "pool_axis",
+    "pool_loss",
+    "pool_windows",
     "padded",
     "rot180",
     "unflat_index",
@@ -96,6 +101,14 @@ class Axis:
     def m(self) -> Any:
         """The number of windows (output size)."""
         return sympy.floor((self.n + self.lo + self.hi - self.d * (self.k - 1) - 1) / self.s) + 1
+
+    @property
+    def m_ceil(self) -> Any:
+        """The number of windows with PyTorch's ``ceil_mode``: ``o = ⌈(n + p^lo + p^hi − d(k − 1) − 1)/s⌉ + 1``,
+        minus 1 when that last window would start in the right padding (``(o − 1)s ≥ n + p^lo``), the closed
+        form proved by ``pool_ceil_mode_size``."""
+        top = sympy.ceiling((self.n + self.lo + self.hi - self.d * (self.k - 1) - 1) / self.s) + 1
+        return Piecewise((top, sympy.Lt((top - 1) * self.s, self.n + self.lo)), (top - 1, True))
 
     def tap(self, i: Any, a: Any) -> Any:
         """Padded cell read by tap ``a`` of window ``i``."""
@@ -303,3 +316,73 @@ def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
         return {**got, **{symbol: fn(sizes) for symbol, fn in extra.items()}}
 
     return out
+
+
+# --- pooling (notes 6.3.1; PyTorch's avg_pool2d: padding p on both sides, ceil_mode, count_include_pad) ------
+
+
+def pool_axis(suffix: str) -> Axis:
+    """A pooling axis: ``n, k, s`` and one padding ``p`` on both sides (no dilation: average pooling has
+    none), symbols ``n_h, k_h, s_h, p_h`` for ``suffix`` "h"."""
+    pos = dict(integer=True, positive=True)
+    pad = sympy.Symbol(f"p_{suffix}", integer=True, nonnegative=True)
+    n, k, s = (sympy.Symbol(f"{x}_{suffix}", **pos) for x in "nks")
+    return Axis(n, k, s, 1, pad, pad)
+
+
+def _flag(flag: Any, yes: Any, no: Any) -> Any:
+    """``yes`` where a 0/1 flag is 1, ``no`` where it is 0 (a Python bool picks one)."""
+    if isinstance(flag, bool):
+        return yes if flag else no
+    return sympy.Or(sympy.And(sympy.Eq(flag, 1), yes), sympy.And(sympy.Eq(flag, 0), no))
+
+
+def pool_windows(ax: Axis, ceil_mode: Any) -> Any:
+    """Windows along ``ax``: ``m``, or ``m_ceil`` with ``ceil_mode`` (a bool or a 0/1 symbol)."""
+    if isinstance(ceil_mode, bool):
+        return ax.m_ceil if ceil_mode else ax.m
+    return Piecewise((ax.m_ceil, sympy.Eq(ceil_mode, 1)), (ax.m, True))
+
+
+def divisor(axes: Sequence[Axis], out: Sequence[Any], counters: Sequence[sympy.Symbol], include_pad: Any) -> Any:
+    """PyTorch's divisor ``N`` of window ``out``: the cells of the window inside the padded input
+    (``count_include_pad``) or inside the input, axis by axis, ``Π_axes Σ_{t=1}^{k} [tap t counted]`` (ceil-mode
+    windows may hang past the padded input: those cells never count).  ``include_pad``: a bool or a 0/1
+    symbol."""
+    total = sympy.Integer(1)
+    for ax, i, t in zip(axes, out, counters):
+        cell = ax.tap(i, t)
+        counted = _flag(include_pad, sympy.Le(cell, ax.n + ax.lo + ax.hi), ax.inside(cell))
+        total *= Sum(Piecewise((1, counted), (0, True)), (t, 1, ax.k))
+    return total
+
+
+def avg_pool(
+    X: Any,
+    axes: Sequence[Axis],
+    out: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    counters: Sequence[sympy.Symbol],
+    include_pad: Any,
+) -> Any:
+    """``[avg_pool(X)]_out = (1/N_out) Σ_taps X̃[tap cells]``: the window's sum (padding and cells past the padded
+    input read 0) over PyTorch's divisor (:func:`divisor`)."""
+    cells = [ax.tap(i, a) for ax, i, a in zip(axes, out, taps)]
+    return _taps(padded(X, axes, cells), axes, taps) / divisor(axes, out, counters, include_pad)
+
+
+def pool_loss(
+    delta: IndexedBase,
+    X: IndexedBase,
+    axes: Sequence[Axis],
+    outs: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    counters: Sequence[sympy.Symbol],
+    include_pad: Any,
+    ceil_mode: Any,
+) -> Any:
+    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis)."""
+    body = delta[tuple(outs)] * avg_pool(X, axes, outs, taps, counters, include_pad)
+    for ax, i in reversed(list(zip(axes, outs))):
+        body = Sum(body, (i, 1, pool_windows(ax, ceil_mode)))
+    return body
