@@ -13,7 +13,7 @@ from typing import Any
 import sympy
 from sympy import IndexedBase, Piecewise
 
-from ..formal import divisor, indices, pool_axis, pool_loss, pool_windows
+from ..formal import avg_pool, divisor, indices, pool_axis, pool_loss, pool_windows
 from ..kernel import Proof, Statement, Sum, Thm
 from ..spec import pool_window
 from ..systems import System, window_taps
@@ -216,7 +216,19 @@ MAX_SIZES = [
     distinct=("X",),
 )
 def grad_max_pool(B, X, delta, *, n, **sizes):
-    """d max(x_1..x_r)/dx_u = [x_u > x_v for all v ≠ u] = [x_u = max] when no two cells tie."""
+    """d max(x_1..x_r)/dx_u = [x_u > x_v for all v ≠ u] = [x_u = max] when no two cells tie.
+
+    Concrete sizes only (proved exactly at the registered sizes by a case analysis over every strict
+    ordering of the inputs); there is no all-sizes statement, so ``--general`` says ``unknown``:
+
+    * the left side cannot be written: a max over a window of symbolic size ``k`` has no term in the
+      kernel's language (SymPy's ``Max`` takes a fixed list of arguments; there is no binder like ``Σ``),
+      and the kernel has no rule for the derivative of ``Max``;
+    * giving the argmax as data (``Y_w = X[A_w]``) would assume what the theorem claims, that the
+      derivative of a max is the indicator of its unique argmax; and the no-tie hypothesis ("``A_w`` is the
+      unique maximum of window ``w``") quantifies over the window's cells, which quantifier-free formal
+      hypotheses cannot say.  The bridge evaluates a statement at symbolic inputs, where no argmax is
+      determined, so such a statement could not be tied to the operators either."""
     args = _pool_args(sizes, "max")
     window = pool_window(n, args["kernel_size"], args["stride"], args["padding"], args["dilation"], args["ceil_mode"])
     return B.pool2d_vjp(X, delta, **args), up_max(B, X, delta, n, window, args)
@@ -242,13 +254,67 @@ def grad_max_pool(B, X, delta, *, n, **sizes):
 def grad_pool_mass(B, X, delta, *, n, **sizes):
     """Each window passes on exactly its δ_w (max), or δ_w times the share of its
     divisor made of real cells (avg): 1 unless the window reaches into padding
-    counted by N_w."""
+    counted by N_w.
+
+    For all sizes: the avg form (any stride, padding, ``ceil_mode``, ``count_include_pad``),
+    ``Σ_{u,v} ∂ℓ/∂X_{u,v} = Σ_w δ_w·avg_pool(𝟙)_w``.  The max form is proved at the registered sizes only,
+    for the reasons given in :func:`grad_max_pool`."""
     avg, mx = _pool_args(sizes, "avg"), _pool_args(sizes, "max")
     share = B.pool2d(B.ones(n), **avg)
     return (
         [B.total(B.pool2d_vjp(X, delta, **mx)), B.total(B.pool2d_vjp(X, delta, **avg))],
         [B.total(delta), B.total(B.mul(delta, share))],
     )
+
+
+# the avg form for all sizes (the max form has no all-sizes statement: see grad_max_pool)
+z = indices("z")[0]  # the sides are 1-entry totals
+
+
+def _mass_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂X_{u,v} inside the total")
+        .decide(why="a cell equal to (u, v) lies in the input, not in the padding")
+        .exchange(v)
+        .exchange(v)
+        .exchange(u)
+        .exchange(u, why="the sums over input cells inside the windows")
+        .pull(v)
+        .pull(u, why="δ_w/N_w does not depend on the input cell")
+        .exchange(v)
+        .exchange(v)
+        .exchange(u)
+        .exchange(u, why="the sums over input cells inside the taps")
+        .collapse(v, why="tap b reads one column v, if it lies in the input")
+        .collapse(u, why="tap a reads one row u, if it lies in the input: Σ_taps [tap in X] = N_w·avg_pool(𝟙)_w")
+        .qed()
+    )
+
+
+#: ℓ's gradient summed over the input: Σ_{u,v} ∂ℓ/∂X_{u,v}; Σ_w δ_w·avg_pool(𝟙)_w
+MASS_LOSS = pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL)
+ONES = avg_pool(lambda *_: 1, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP)
+
+general(
+    "grad_pool_mass",
+    General(
+        Statement(
+            "grad_pool_mass (avg)",
+            Sum(Sum(sympy.Derivative(MASS_LOSS, X[u, v]), (v, 1, PW.n)), (u, 1, PH.n)),
+            Sum(Sum(D[i, j] * ONES, (j, 1, pool_windows(PW, CEIL))), (i, 1, pool_windows(PH, CEIL))),
+            POOL_DOMAIN,
+        ),
+        _mass_proof,
+        label="avg pooling (the max form: concrete sizes only)",
+        entry=((z, 1, 1),),
+        sizes=_pool_sizes,
+        arrays={"X": X, "delta": D},
+        part=1,
+        bridge_sizes=POOL_BRIDGE[1:3] + POOL_BRIDGE[4:],
+        domain=POOL_DOMAIN,
+    ),
+)
 
 
 # --- ties ------------------------------------------------------------------------------------------
