@@ -4,4 +4,4 @@ import sys
 
 from symconv.cli import main
 
-raise SystemExit(main(["prove", "--family", "arithmetic", *sys.argv[1:]]))
+raise SystemExit(main(["prove", "--family", "arithmetic,shapes", *sys.argv[1:]]))

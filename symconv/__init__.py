@@ -10,9 +10,10 @@ formulas in SymPy, proved exactly, and cross-checked against NumPy and PyTorch.
 """
 
 from . import latex, numeric  # latex also installs the notebook display of results
+from .budget import max_terms
 from .check import check
 from .claims import Claim, verify
-from .errors import ParameterError, ShapeError, SymconvError, UnknownTheoremError
+from .errors import BudgetError, ClaimError, ParameterError, ShapeError, SymconvError, UnknownTheoremError
 from .prove import ProofResult, prove
 from .spec import output_size
 from .symbolic import (
@@ -42,7 +43,9 @@ from .theorems.arithmetic import verify_output_size
 __version__ = "0.1.0"
 
 __all__ = [
+    "BudgetError",
     "Claim",
+    "ClaimError",
     "ParameterError",
     "ProofResult",
     "ShapeError",
@@ -61,6 +64,7 @@ __all__ = [
     "corr2d_vjp",
     "corr3d",
     "latex",
+    "max_terms",
     "numeric",
     "output_size",
     "pad",

@@ -23,12 +23,14 @@ from typing import Any
 import numpy as np
 import sympy
 
+from . import budget
 from .errors import ParameterError, public
 from .prove.exact import symbolic_sides
 from .result import CheckResult, Counterexample, ProofResult
+from .spec import as_int
 from .symbolic.tensor import entries
 from .systems import NUMPY, System, torch_system
-from .theorems.registry import Theorem, get, normalize_sizes, size_label
+from .theorems.registry import Theorem, get, size_label
 
 __all__ = ["BACKENDS", "TOLERANCE", "check", "check_result", "system_for"]
 
@@ -222,16 +224,40 @@ def check_result(result: ProofResult, backend: str, *, trials: int = 2, seed: in
 
 
 @public
-def check(name: str, backend: str = "numpy", *, trials: int = 2, seed: int = 0, **sizes: Any) -> CheckResult:
+def check(
+    name: str,
+    backend: str = "numpy",
+    *,
+    trials: int = 2,
+    seed: int = 0,
+    max_terms: int | None = None,
+    **sizes: Any,
+) -> CheckResult:
     """Prove ``name`` (at ``sizes`` or its registered sizes) and cross-check it in ``backend``.
+
+    ``trials`` (a positive int) random inputs of each kind (small integers,
+    floats) per size; ``max_terms`` raises the size budget
+    (:mod:`symconv.budget`), which also bounds the trials times the input
+    symbols.
 
     >>> check("conv_eq_corr_rot180", "numpy").status
     'ok'
+    >>> check("conv_eq_corr_rot180", trials=0)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.ParameterError: check: trials: got 0; expected a positive int
     """
     from .prove import prove
 
     if backend not in BACKENDS:
         raise ParameterError("backend", backend, "one of 'numpy', 'torch', 'cuda'")
-    if sizes:
-        normalize_sizes(sizes)
-    return check_result(prove(name, **sizes), backend, trials=trials, seed=seed)
+    trials = as_int(trials, "trials", minimum=1)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise ParameterError("seed", seed, "an int")
+    with budget.max_terms(max_terms):
+        result = prove(name, **sizes)
+        if result.verdict == "proved" and isinstance(result.scope, list):
+            thm = get(result.name)
+            symbols = sum(budget.product(shape) for z in result.scope for shape in thm.shapes(z).values())
+            budget.charge(trials * symbols, "input values (trials x symbols)", "trials", trials)
+        return check_result(result, backend, trials=trials, seed=seed)

@@ -16,26 +16,50 @@ is replayed symbolically only.
 
 Sizes are tried from the fewest symbols up; each is proved exactly (the
 engine of :mod:`symconv.prove.exact`).  The first size at which the sides
-differ gives the counterexample, shrunk to small integers; a size at which
-the claim raises a shape error is reported as a mismatch of shapes.  A claim
-is ``proved`` only for the sizes it covered, never beyond.
+differ gives the counterexample, shrunk to small integers.  Where the claim
+raises a shape error, each side is evaluated on its own (claims written for
+a system ``B``): one side undefined is a mismatch (refuted), both sides
+undefined is a size outside the claim, reported with a suggested ``where=``.
+A claim is ``proved`` only for the sizes it covered, never beyond, and its
+scope says when the inputs were restricted to a few ``values``.
+
+Everything is checked before any work: the ranges (non-empty, positive
+ints), the shapes, the hypothesis ``where`` (it must keep a size), and the
+size budget of :mod:`symconv.budget` (grid points, symbols summed over the
+grid, value assignments).  A claim that raises, or that does not return two
+arrays, is a :class:`~symconv.errors.ClaimError` naming the claim and the size.
 """
 
 from __future__ import annotations
 
 import inspect
 import itertools
+import numbers
+import operator
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import sympy
 
-from .errors import ParameterError, SymconvError, public
+from . import budget
+from .check import _check_counterexample, check_result, system_for
+from .errors import BudgetError, ClaimError, ParameterError, SymconvError, public
+from .progress import bar
+from .prove import prove
+from .prove.exact import prove_at, symbol_prefix
 from .result import CheckResult, Counterexample, ProofResult
+from .symbolic.sparse import NotPolynomial
+from .symbolic.tensor import symbols
+from .systems import SYMPY
+from .theorems.arithmetic import verify_output_size
+from .theorems.registry import Theorem
 
 __all__ = ["MISTAKES", "Claim", "Mistake", "mistakes", "verify"]
+
+RANGE_EXPECTED = "a non-empty iterable of positive ints, e.g. range(1, 5) or (2, 3)"
 
 
 @dataclass(frozen=True)
@@ -57,51 +81,215 @@ class Claim:
         params = list(inspect.signature(self.fn).parameters)
         return bool(params) and params[0] == "B"
 
-
-def _size_grid(claim: Claim) -> list[dict[str, int]]:
-    names = list(claim.ranges)
-    grid = [dict(zip(names, values)) for values in itertools.product(*(list(claim.ranges[n]) for n in names))]
-    grid = [sizes for sizes in grid if claim.where is None or claim.where(sizes)]
-
-    def symbols_count(sizes: dict[str, int]) -> int:
-        return sum(int(np.prod(_shape(shape, sizes))) for shape in claim.shapes.values())
-
-    return sorted(grid, key=lambda s: (symbols_count(s), tuple(s.values())))
+    @property
+    def label(self) -> str:
+        return self.name or getattr(self.fn, "__name__", repr(self.fn))
 
 
-def _shape(template: tuple[Any, ...], sizes: dict[str, int]) -> tuple[int, ...]:
-    out = []
+# --- validation, before any work ------------------------------------------------------------------
+
+
+def _positive(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 1
+
+
+def _range_values(name: str, values: Any) -> list[int]:
+    """The sizes of one range: a non-empty iterable of positive ints, at most the budget's worth."""
+    if isinstance(values, (str, bytes, dict)) or not isinstance(values, Iterable):
+        raise ParameterError(name, values, RANGE_EXPECTED)
+    limit = budget.limit()
+    taken = list(itertools.islice(iter(values), limit + 1))
+    if not taken or not all(_positive(v) for v in taken):
+        raise ParameterError(name, values, RANGE_EXPECTED)
+    if len(taken) > limit:
+        count = len(values) if hasattr(values, "__len__") else limit + 1
+        budget.charge(count, "grid points", name, values)
+    return [int(v) for v in taken]
+
+
+def _check_template(name: str, template: Any, sizes: Iterable[str]) -> tuple[Any, ...]:
+    """A shape: a tuple of size names, positive ints or callables of the sizes."""
+    sizes = list(sizes)
+    expected = f"a shape: a tuple of size names ({', '.join(sizes)}), positive ints, or functions of the sizes"
+    if not isinstance(template, (tuple, list)) or not template:
+        raise ParameterError(name, template, expected)
     for item in template:
-        if isinstance(item, int):
-            out.append(item)
-        elif callable(item):
-            out.append(int(item(sizes)))
-        elif item in sizes:
+        if isinstance(item, str):
+            if item not in sizes:
+                raise ParameterError(name, template, f"{expected}; {item!r} is not a size with a range")
+        elif not (_positive(item) or callable(item)):
+            raise ParameterError(name, template, expected)
+    return tuple(template)
+
+
+def _shape(claim: Claim, name: str, sizes: dict[str, int]) -> tuple[int, ...]:
+    out = []
+    for item in claim.shapes[name]:
+        if isinstance(item, str):
             out.append(sizes[item])
+        elif callable(item):
+            try:
+                value = item(sizes)
+            except Exception as err:
+                raise ClaimError(
+                    name, claim.shapes[name], f"a shape that can be evaluated at {_label(sizes)}: raised {err!r}"
+                ) from err
+            if not _positive(value):
+                raise ClaimError(name, claim.shapes[name], f"positive sizes, but at {_label(sizes)} one is {value!r}")
+            out.append(int(value))
         else:
-            raise ParameterError("shapes", template, f"sizes named in the ranges ({', '.join(sizes)}) or ints")
+            out.append(int(item))
     return tuple(out)
 
 
-def _theorem(claim: Claim) -> Any:
+def _label(sizes: dict[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in sizes.items())
+
+
+def _as_claim(claim: Any, values: Iterable[int], where: Any, shapes_and_ranges: dict[str, Any]) -> Claim:
+    if not isinstance(claim, Claim):
+        if not callable(claim):
+            raise ParameterError("claim", claim, "a function returning (lhs, rhs), or a Claim")
+        params = set(inspect.signature(claim).parameters)  # inputs are the function's parameters
+        unknown = {
+            k
+            for k, v in shapes_and_ranges.items()
+            if isinstance(v, tuple) and any(isinstance(x, str) for x in v) and k not in params
+        }
+        shapes = {k: v for k, v in shapes_and_ranges.items() if k in params or k in unknown}
+        ranges = {k: v for k, v in shapes_and_ranges.items() if k not in shapes}
+        claim = Claim(claim, shapes, ranges, values=tuple(values), where=where)
+    elif values:
+        claim = Claim(**{**claim.__dict__, "values": tuple(values)})
+    if not callable(claim.fn):
+        raise ParameterError("claim", claim.fn, "a function returning (lhs, rhs), or a Claim")
+    missing = set(claim.shapes) - set(inspect.signature(claim.fn).parameters)
+    if missing:
+        raise ParameterError("claim", claim.label, f"a function taking the inputs {', '.join(sorted(missing))}")
+    if not claim.ranges:
+        raise ParameterError("ranges", {}, "at least one size range, e.g. n=range(2, 7)")
+    if claim.where is not None and not callable(claim.where):
+        raise ParameterError("where", claim.where, "a function of the sizes returning True where the claim applies")
+    if not all(isinstance(v, numbers.Rational) and not isinstance(v, bool) for v in claim.values):
+        raise ParameterError("values", claim.values, "exact numbers to try as inputs, e.g. (0, 1)")
+    ranges = {name: _range_values(name, values) for name, values in claim.ranges.items()}
+    shapes = {name: _check_template(name, t, ranges) for name, t in claim.shapes.items()}
+    return Claim(**{**claim.__dict__, "ranges": ranges, "shapes": shapes, "values": tuple(claim.values)})
+
+
+def _size_grid(claim: Claim) -> list[dict[str, int]]:
+    """The sizes of the ranges that satisfy ``where``, fewest symbols first, within the budget."""
+    names = list(claim.ranges)
+    budget.charge(budget.product(len(claim.ranges[n]) for n in names), "grid points", "ranges", _Ranges(claim))
+    keyed, symbols_total, assignments, rejected = [], 0, 0, 0
+    for point in itertools.product(*(claim.ranges[n] for n in names)):  # lazily: filtered as it goes
+        sizes = dict(zip(names, point))
+        if claim.where is not None:
+            try:
+                keep = claim.where(sizes)
+            except Exception as err:
+                raise ClaimError(
+                    "where", claim.where, f"a hypothesis defined at {_label(sizes)}: raised {err!r}"
+                ) from err
+            if not keep:
+                rejected += 1
+                continue
+        count = sum(budget.product(_shape(claim, name, sizes)) for name in claim.shapes)
+        symbols_total += count
+        budget.charge(symbols_total, "input symbols, summed over the grid", "ranges", _Ranges(claim))
+        if claim.values:
+            assignments += len(claim.values) ** count
+            budget.charge(assignments, "value assignments, summed over the grid", "values", claim.values)
+        keyed.append((count, point))
+    if not keyed:
+        if rejected:
+            raise ParameterError(
+                "where",
+                claim.where,
+                f"a hypothesis that keeps at least one size of the ranges (it rejected all {rejected})",
+            )
+        raise ParameterError("ranges", _Ranges(claim), RANGE_EXPECTED)  # unreachable: ranges are non-empty
+    keyed.sort()
+    return [dict(zip(names, point)) for _, point in keyed]
+
+
+class _Ranges:
+    """The ranges, shown in messages as ``n ∈ 1..4, k ∈ {1, 3}``."""
+
+    def __init__(self, claim: Claim) -> None:
+        self.text = _summary(claim.ranges)
+
+    def __repr__(self) -> str:
+        return self.text
+
+
+def _summary(values_by_name: dict[str, Iterable[int]]) -> str:
+    parts = []
+    for name, values in values_by_name.items():
+        vs = sorted(set(values))
+        if len(vs) > 2 and vs == list(range(vs[0], vs[-1] + 1)):
+            parts.append(f"{name} ∈ {vs[0]}..{vs[-1]}")
+        elif len(vs) == 1:
+            parts.append(f"{name} = {vs[0]}")
+        else:
+            parts.append(f"{name} ∈ {{{', '.join(map(str, vs))}}}")
+    return ", ".join(parts)
+
+
+# --- the claim as a theorem -----------------------------------------------------------------------
+
+
+def _is_array(value: Any) -> bool:
+    shape = getattr(value, "shape", None)
+    return shape is not None and not isinstance(value, sympy.MatrixBase) and len(tuple(shape)) >= 1
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, tuple):
+        return f"a {len(value)}-tuple ({', '.join(type(v).__name__ for v in value)})"
+    return f"{type(value).__name__} {value!r}"[:100]
+
+
+def _checked_sides(claim: Claim, out: Any, sizes: dict[str, Any]) -> tuple[Any, Any]:
+    """``(lhs, rhs)``: two arrays (or two lists of arrays), else a ClaimError naming the size."""
+    ok = isinstance(out, (tuple, list)) and len(out) == 2
+    if ok:
+        for side in out:
+            parts = list(side) if isinstance(side, (list, tuple)) else [side]
+            ok = ok and bool(parts) and all(_is_array(p) for p in parts)
+    if not ok:
+        raise ClaimError(
+            "claim",
+            claim.label,
+            f"a function returning (lhs, rhs), two arrays; at {_label(sizes)} it returned " + _describe(out),
+        )
+    return out[0], out[1]
+
+
+def _call(claim: Claim, system: Any, inputs: dict[str, Any]) -> Any:
+    args = (system,) if claim.takes_system else ()
+    return claim.fn(*args, **inputs, **claim.kwargs)
+
+
+def _theorem(claim: Claim) -> Theorem:
     """The claim as an (unregistered) theorem, so the provers and checks apply to it."""
-    from .theorems.registry import Theorem
 
-    if claim.takes_system:
-
-        def sides(B: Any, **kw: Any) -> tuple[Any, Any]:
-            return claim.fn(B, **{k: kw[k] for k in claim.shapes}, **claim.kwargs)
-    else:
-
-        def sides(B: Any, **kw: Any) -> tuple[Any, Any]:
-            return claim.fn(**{k: kw[k] for k in claim.shapes}, **claim.kwargs)
+    def sides(B: Any, **kw: Any) -> tuple[Any, Any]:
+        sizes = {k: kw[k] for k in claim.ranges}
+        try:
+            out = _call(claim, B, {k: kw[k] for k in claim.shapes})
+        except (SymconvError, NotPolynomial):
+            raise
+        except Exception as err:
+            raise ClaimError("claim", claim.label, f"a claim that runs at {_label(sizes)}: it raised {err!r}") from err
+        return _checked_sides(claim, out, sizes)
 
     templates = {
         name: tuple((lambda z, key=key: z[key]) if isinstance(key, str) else key for key in t)
         for name, t in claim.shapes.items()
     }
     return Theorem(
-        name=claim.name or claim.fn.__name__,
+        name=claim.label,
         section="",
         statement=claim.statement,
         hypotheses=(),
@@ -118,15 +306,20 @@ def verify(
     *,
     values: Iterable[int] = (),
     where: Callable[[dict[str, int]], bool] | None = None,
+    max_terms: int | None = None,
+    progress: bool = False,
     **shapes_and_ranges: Any,
 ) -> ProofResult:
     """Prove a claim at every size of its ranges, or refute it with the smallest counterexample.
 
     ``shapes_and_ranges``: input shapes as tuples of size names or ints
-    (``X=("n", "n")``) and size ranges (``n=range(2, 7)``).  With ``values``
-    (e.g. ``(0, 1)``) the inputs are not symbols but every assignment of those
-    integers — for claims that route by value, like max-pooling ties.
-    ``where`` restricts the sizes to the claim's hypotheses (e.g. ``k <= n``).
+    (``X=("n", "n")``) and size ranges (``n=range(2, 7)``), each a non-empty
+    iterable of positive ints.  With ``values`` (e.g. ``(0, 1)``) the inputs
+    are not symbols but every assignment of those integers — for claims that
+    route by value, like max-pooling ties — and the scope says so.
+    ``where`` restricts the sizes to the claim's hypotheses (e.g. ``k <= n``);
+    it must keep at least one size.  ``max_terms`` raises the size budget
+    (:mod:`symconv.budget`); ``progress`` shows a bar on stderr.
 
     >>> import symconv as sc
     >>> def commutes(B, X, W):
@@ -137,61 +330,136 @@ def verify(
     >>> r.counterexample.note[:45]
     'shape error: conv2d: kernel: got (2, 2); expe'
     """
-    if not isinstance(claim, Claim):
-        if not callable(claim):
-            raise ParameterError("claim", claim, "a function returning (lhs, rhs), or a Claim")
-        params = set(inspect.signature(claim).parameters)  # inputs are the function's parameters
-        unknown = {
-            k
-            for k, v in shapes_and_ranges.items()
-            if isinstance(v, tuple) and any(isinstance(x, str) for x in v) and k not in params
-        }
-        shapes = {k: tuple(v) for k, v in shapes_and_ranges.items() if k in params or k in unknown}
-        ranges = {k: v for k, v in shapes_and_ranges.items() if k not in shapes}
-        claim = Claim(claim, shapes, ranges, values=tuple(values), where=where)
-    elif values:
-        claim = Claim(**{**claim.__dict__, "values": tuple(values)})
-    missing = set(claim.shapes) - set(inspect.signature(claim.fn).parameters)
-    if missing:
-        raise ParameterError("claim", claim.fn.__name__, f"a function taking the inputs {', '.join(sorted(missing))}")
-    if not claim.ranges:
-        raise ParameterError("ranges", {}, "at least one size range, e.g. n=range(2, 7)")
-    start = time.perf_counter()
-    thm = _theorem(claim)
-    covered: list[dict[str, int]] = []
-    for sizes in _size_grid(claim):
-        verdict, cx = _at_size(thm, claim, sizes)
-        if verdict != "proved":
-            result = _result(thm, verdict, covered if verdict == "unknown" else [sizes], cx, start)
-            if cx is not None:
-                result.checks = _confirm(thm, claim, cx)
-            return result
-        covered.append(sizes)
-    return _result(thm, "proved", covered, None, start)
+    with budget.max_terms(max_terms):
+        claim = _as_claim(claim, values, where, shapes_and_ranges)
+        grid = _size_grid(claim)
+        start = time.perf_counter()
+        thm = _theorem(claim)
+        covered: list[dict[str, int]] = []
+        undefined: list[tuple[dict[str, int], str]] = []
+        for sizes in bar(grid, total=len(grid), desc=f"verify {claim.label}", enabled=progress):
+            verdict, cx, note = _at_size(thm, claim, sizes)
+            if verdict == "undefined":
+                undefined.append((sizes, note))
+                continue
+            if verdict != "proved":
+                scope = covered if verdict == "unknown" else [sizes]
+                result = _result(thm, claim, verdict, scope, cx, start, note=note)
+                if cx is not None:
+                    result.checks = _confirm(thm, claim, cx)
+                return result
+            covered.append(sizes)
+        if not covered:
+            _, why = undefined[0]
+            raise ClaimError(
+                "claim", claim.label, f"sides defined at some size of the ranges; both raise at every size, e.g. {why}"
+            )
+        return _result(thm, claim, "proved", covered, None, start, undefined=undefined)
 
 
-def _at_size(thm: Any, claim: Claim, sizes: dict[str, int]) -> tuple[str, Counterexample | None]:
-    from .prove.exact import prove_at
-
-    shapes = {name: _shape(t, sizes) for name, t in claim.shapes.items()}
+def _at_size(thm: Theorem, claim: Claim, sizes: dict[str, int]) -> tuple[str, Counterexample | None, str]:
+    """``(verdict, counterexample, note)``; the verdict may be ``"undefined"`` (both sides raise)."""
+    shapes = {name: _shape(claim, name, sizes) for name in claim.shapes}
     try:
         if claim.values:
-            return _exhaustive(thm, claim, sizes, shapes)
-        return prove_at(thm, sizes)
+            verdict, cx = _exhaustive(thm, claim, sizes, shapes)
+        else:
+            verdict, cx = prove_at(thm, sizes)
+        return verdict, cx, ""
+    except (ClaimError, BudgetError):
+        raise
     except SymconvError as err:
-        zeros = {name: np.zeros(shape, dtype=int).tolist() for name, shape in shapes.items()}
-        return "refuted", Counterexample(dict(sizes), zeros, None, None, None, f"shape error: {err}")
+        return _raised(claim, sizes, shapes, err)
 
 
-def _exhaustive(thm: Any, claim: Claim, sizes: dict[str, int], shapes: dict[str, tuple[int, ...]]):
-    from .systems import SYMPY
+class _Undefined:
+    """What an operator gives, in the side-by-side replay of a claim, where it raised: it absorbs
+    every operation, so the side that uses it comes out undefined too."""
 
+    def __init__(self, error: SymconvError) -> None:
+        self.error = error
+
+    def _absorb(self, *args: Any, **kwargs: Any) -> _Undefined:
+        return self
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._absorb
+
+    __getitem__ = __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _absorb
+    __truediv__ = __rtruediv__ = __floordiv__ = __rfloordiv__ = __matmul__ = __rmatmul__ = __neg__ = _absorb
+    __pow__ = __mod__ = _absorb
+
+
+class _Lenient:
+    """A system whose operators give :class:`_Undefined` instead of raising a SymconvError."""
+
+    def __init__(self, system: Any) -> None:
+        self._system = system
+
+    def __getattr__(self, name: str) -> Any:
+        attr = getattr(self._system, name)
+        if not callable(attr):
+            return attr
+
+        def call(*args: Any, **kwargs: Any) -> Any:
+            for value in (*args, *kwargs.values()):
+                if isinstance(value, _Undefined):
+                    return value
+            try:
+                return attr(*args, **kwargs)
+            except (BudgetError, ClaimError):
+                raise
+            except SymconvError as err:
+                return _Undefined(err)
+
+        return call
+
+
+def _raised(
+    claim: Claim, sizes: dict[str, int], shapes: dict[str, tuple[int, ...]], err: SymconvError
+) -> tuple[str, Counterexample | None, str]:
+    """The claim raised at ``sizes``: evaluate each side on its own to tell a mismatch from a size outside it."""
+    zeros = {name: np.zeros(shape, dtype=int).tolist() for name, shape in shapes.items()}
+    at = f"at {_label(sizes)}: {err}"
+    if not claim.takes_system:
+        return (
+            "unknown",
+            None,
+            (
+                f"the claim raised {at}; write it for a system B (def claim(B, ...)) so that each side is evaluated on "
+                "its own, or state the sizes it needs with where="
+            ),
+        )
+    if claim.values:
+        inputs = {name: SYMPY.asarray(np.full(shape, claim.values[0], dtype=object)) for name, shape in shapes.items()}
+    else:
+        inputs = {name: symbols(symbol_prefix(name), shape) for name, shape in shapes.items()}
+    try:
+        lhs, rhs = _call(claim, _Lenient(SYMPY), inputs)
+    except (BudgetError, ClaimError):
+        raise
+    except Exception:
+        lhs = rhs = None
+    undefined = [isinstance(side, _Undefined) for side in (lhs, rhs)]
+    if all(undefined):
+        return "undefined", None, at
+    if any(undefined):
+        side = "lhs" if undefined[0] else "rhs"
+        why = (lhs if undefined[0] else rhs).error
+        note = f"shape error: {why} (the {side} raises, the {'rhs' if side == 'lhs' else 'lhs'} is defined)"
+        return "refuted", Counterexample(dict(sizes), zeros, None, None, None, note), ""
+    return "unknown", None, f"the claim raised {at}, but not in one of its sides' operators"
+
+
+def _exhaustive(thm: Theorem, claim: Claim, sizes: dict[str, int], shapes: dict[str, tuple[int, ...]]):
     names = list(shapes)
     counts = [int(np.prod(shapes[n])) for n in names]
     for flat in itertools.product(claim.values, repeat=sum(counts)):
         arrays, offset = {}, 0
         for name, count in zip(names, counts):
-            arrays[name] = np.array(flat[offset : offset + count], dtype=int).reshape(shapes[name])
+            arrays[name] = np.array(flat[offset : offset + count], dtype=object).reshape(shapes[name])
             offset += count
         lhs, rhs = thm.sides(SYMPY, **{k: SYMPY.asarray(v) for k, v in arrays.items()}, **sizes)
         if lhs.tolist() != rhs.tolist():
@@ -214,18 +482,56 @@ def _first(a: Any, b: Any, prefix: tuple[int, ...] = ()) -> tuple[int, ...]:
     return prefix
 
 
-def _result(thm: Any, verdict: str, scope: list, cx: Counterexample | None, start: float) -> ProofResult:
+def _inputs_text(claim: Claim) -> str:
+    return f"{'/'.join(map(str, claim.values))} inputs" if claim.values else ""
+
+
+def _suggest_where(defined: list[dict[str, int]], undefined: list[dict[str, int]]) -> str:
+    """A hypothesis ``a <= b`` or ``a < b`` between two sizes that holds exactly where the sides are defined."""
+    names = list(defined[0])
+    for a, b in itertools.permutations(names, 2):
+        for text, op in (("<=", operator.le), ("<", operator.lt)):
+            if all(op(z[a], z[b]) for z in defined) and not any(op(z[a], z[b]) for z in undefined):
+                return f'where=lambda z: z["{a}"] {text} z["{b}"]'
+    return "where=lambda z: ... (True at the sizes where both sides are defined)"
+
+
+def _result(
+    thm: Theorem,
+    claim: Claim,
+    verdict: str,
+    scope: list,
+    cx: Counterexample | None,
+    start: float,
+    note: str = "",
+    undefined: list | None = None,
+) -> ProofResult:
+    restricted = _inputs_text(claim)
+    summary = _summary({name: [z[name] for z in scope] for name in claim.ranges}) if scope else "no size"
+    if restricted:
+        summary += f" ({restricted})"
     detail = {
-        "proved": f"exact at {len(scope)} size(s) of the ranges, smallest first",
+        "proved": f"exact at {len(scope)} size(s) of the ranges, smallest first: {summary}",
         "refuted": "the sides differ at the smallest failing size" if cx and cx.where is not None else "",
-        "unknown": "a size could not be decided (not a polynomial identity, no small counterexample)",
+        "unknown": note or "a size could not be decided (not a polynomial identity, no small counterexample)",
     }[verdict]
     if cx is not None and cx.where is None:
         detail = cx.note
+    if verdict == "proved" and restricted:
+        detail += f"; for inputs with entries in {{{', '.join(map(str, claim.values))}}} only, not for all inputs"
+    if undefined:
+        _, why = undefined[0]
+        detail += (
+            f"; both sides undefined at {len(undefined)} size(s) of the ranges, e.g. {why}; state the claim's "
+            f"hypothesis with {_suggest_where(scope, [z for z, _ in undefined])}"
+        )
+    if restricted:
+        scope = [{**sizes, "inputs": restricted} for sizes in scope]
     return ProofResult(
         name=thm.name,
         verdict=verdict,
-        method="exact at each size of the ranges, smallest first",
+        method="exact at each size of the ranges, smallest first"
+        + (f", every assignment of {restricted}" if restricted else ""),
         scope=scope,
         statement=thm.statement,
         counterexample=cx,
@@ -235,10 +541,8 @@ def _result(thm: Any, verdict: str, scope: list, cx: Counterexample | None, star
     )
 
 
-def _confirm(thm: Any, claim: Claim, cx: Counterexample) -> dict[str, CheckResult]:
+def _confirm(thm: Theorem, claim: Claim, cx: Counterexample) -> dict[str, CheckResult]:
     """Replay the counterexample in NumPy and torch (claims written for a system ``B``)."""
-    from .check import _check_counterexample, system_for
-
     out = {}
     for backend in ("numpy", "torch"):
         if not claim.takes_system:
@@ -256,7 +560,7 @@ def _confirm(thm: Any, claim: Claim, cx: Counterexample) -> dict[str, CheckResul
     return out
 
 
-def _replay_shape_error(thm: Any, cx: Counterexample, system: Any) -> str:
+def _replay_shape_error(thm: Theorem, cx: Counterexample, system: Any) -> str:
     values = {name: system.asarray(np.array(v)) for name, v in cx.values.items()}
     try:
         thm.sides(system, **values, **cx.sizes)
@@ -314,17 +618,11 @@ def _torch_max_pool_splits(B: Any, X: Any, delta: Any) -> tuple[Any, Any]:
 
 
 def _size_mistake() -> ProofResult:
-    import sympy
-
-    from .theorems.arithmetic import verify_output_size
-
     n, k, s, p = sympy.symbols("n k s p", integer=True)
     return verify_output_size(sympy.ceiling((n + 2 * p - k) / s) + 1)
 
 
 def _size_correct() -> ProofResult:
-    from .prove import prove
-
     return prove("output_size_formula", general=True)
 
 
@@ -379,9 +677,6 @@ MISTAKES = [
 
 
 def _ties_theorem() -> ProofResult:
-    from .check import check_result
-    from .prove import prove
-
     result = prove("grad_max_pool_ties")
     result.checks = {b: check_result(result, b) for b in ("numpy", "torch")}
     return result

@@ -1,19 +1,28 @@
-"""Command line: ``symconv list | prove | check``."""
+"""Command line: ``symconv list | prove | check | audit | latex | notes``.
+
+Every error ends in one line on stderr (``symconv: error: ...``) and exit
+status 2, never a traceback; output files are checked before any work;
+progress bars go to stderr and are silent under ``--json`` and ``-q``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import ast
 import json
+import os
 import re
 import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
-from .check import BACKENDS, check_result
-from .errors import SymconvError
+from . import __version__, budget
+from .check import BACKENDS, check_result, system_for
+from .errors import SymconvError, did_you_mean
 from .latex.cli import register as register_latex
+from .output import check_output, write_output
+from .progress import bar
 from .prove import ProofResult, both_levels, prove
 from .testing.cli import register as register_check_impl
 from .theorems.registry import get, size_label, theorems
@@ -21,6 +30,7 @@ from .theorems.registry import get, size_label, theorems
 __all__ = ["main", "parse_sizes"]
 
 DEFAULT_BACKENDS = ("numpy", "torch", "cuda")
+MAX_TERMS_HELP = f"the size budget: symbols, cells, terms (default {budget.DEFAULT_MAX_TERMS:,})"
 
 
 def parse_sizes(text: str | None) -> dict[str, Any]:
@@ -62,12 +72,19 @@ def _top_level_split(text: str) -> list[str]:
     return [*items, current]
 
 
-def _run(name: str, sizes: dict[str, Any], general: bool, backends: Sequence[str], engine: str = "fast") -> ProofResult:
+def _run(
+    name: str,
+    sizes: dict[str, Any],
+    general: bool,
+    backends: Sequence[str],
+    engine: str = "fast",
+    progress: bool = False,
+) -> ProofResult:
     """Prove ``name`` and cross-check it.  With an all-sizes statement (asked for, or registered and no
     sizes given) the all-sizes result is reported, reconciled with the concrete level (``both_levels``);
     when it does not reach ``proved`` and was not asked for, the concrete result is reported."""
     start = time.perf_counter()
-    concrete = prove(name, engine=engine, **sizes)
+    concrete = prove(name, engine=engine, progress=progress, **sizes)
     result = concrete
     if general or (not sizes and get(name).general):
         result = both_levels(get(name), concrete)
@@ -135,6 +152,25 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _families(text: str) -> list[str]:
+    """The theorems of the comma-separated families in ``text``."""
+    known = sorted({t.family for t in theorems()})
+    wanted = [f.strip() for f in text.split(",") if f.strip()]
+    for family in wanted or [text]:
+        if family not in known:
+            hint = did_you_mean(family, known)
+            raise SymconvError("--family", family, f"one of {', '.join(known)}" + (f" ({hint})" if hint else ""))
+    return [t.name for t in theorems() if t.family in wanted]
+
+
+def _cuda_refused(backends: Sequence[str], explicit: bool) -> str:
+    """Why an explicitly requested CUDA check cannot run ('' when it can or was not asked for)."""
+    if not explicit or "cuda" not in backends:
+        return ""
+    system, reason = system_for("cuda")
+    return "" if system is not None else f"--backend cuda: {reason}; the check you asked for cannot run here"
+
+
 def cmd_prove(args: argparse.Namespace) -> int:
     family = getattr(args, "family", None)
     if sum((bool(args.all), bool(args.name), bool(family))) != 1:
@@ -142,19 +178,24 @@ def cmd_prove(args: argparse.Namespace) -> int:
     if args.all:
         names = [t.name for t in theorems()]
     elif family:
-        names = [t.name for t in theorems() if t.family == family]
-        if not names:
-            known = sorted({t.family for t in theorems()})
-            raise SymconvError("--family", family, f"one of {', '.join(known)}")
+        names = _families(family)
     else:
         names = [get(args.name).name]
     sizes = parse_sizes(args.size)
+    if sizes and len(names) > 1:
+        raise SymconvError("--size", args.size, "one theorem: --size applies to a theorem name, not --all or --family")
     backends = [args.backend] if args.backend else list(DEFAULT_BACKENDS)
+    refused = _cuda_refused(backends, bool(args.backend))
+    if refused:
+        print(f"symconv: error: {refused}", file=sys.stderr)
+        return 1
+    quiet = args.quiet or args.json
     results = []
-    for i, name in enumerate(names, 1):
-        if not args.quiet:
-            print(f"[{i}/{len(names)}] {name} ...", file=sys.stderr, flush=True)
-        results.append(_run(name, sizes, args.general, backends, getattr(args, "engine", "fast")))
+    with budget.max_terms(getattr(args, "max_terms", None)):
+        shown = bar(names, total=len(names), desc="prove", enabled=not quiet and len(names) > 1)
+        for name in shown:
+            engine = getattr(args, "engine", "fast")
+            results.append(_run(name, sizes, args.general, backends, engine, not quiet and len(names) == 1))
     ok = all(r.ok for r in results)
     if args.json:
         print(json.dumps([r.to_dict() for r in results], indent=2, ensure_ascii=False))
@@ -183,24 +224,32 @@ def cmd_check(args: argparse.Namespace) -> int:
             backend=args.backend,
             json=args.json,
             quiet=args.quiet,
+            max_terms=args.max_terms,
         )
     )
+
+
+AUDIT_SUFFIXES = {".txt": "text", ".md": "Markdown", ".json": "JSON"}
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import audit, report
 
-    rows = audit(progress=not args.quiet)
+    check_output(args.output, AUDIT_SUFFIXES)
+    rows = audit(progress=not (args.quiet or args.json))
     if args.json:
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     else:
         text = report(rows, "md" if args.format == "md" else "text")
-    if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    else:
-        sys.stdout.write(text)
+    write_output(text, args.output)
     return 0  # the audit ran: verdicts are its output, not its status
+
+
+def _max_terms(text: str) -> int:
+    try:
+        return budget.validate(int(text.replace("_", "")), "--max-terms")
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"got {text!r}; expected a positive int") from None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -209,6 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Prove the identities of convolution, correlation and pooling exactly, "
         "and cross-check them against NumPy and PyTorch.",
     )
+    parser.add_argument("--version", action="version", version=f"symconv {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("list", help="the registered theorems, one per line, with the notes' section")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -216,8 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("prove", help="prove theorems and cross-check them")
     p.add_argument("name", nargs="?", help="theorem name (see 'symconv list')")
     p.add_argument("--all", action="store_true", help="every registered theorem; exit 1 if any misses")
-    p.add_argument("--family", help="the theorems of one family (conv_corr, wide, channels, shapes, ...)")
+    families = ", ".join(sorted({t.family for t in theorems()}))
+    p.add_argument("--family", help=f"the theorems of one or more families, comma-separated: {families}")
     p.add_argument("--size", help="sizes, e.g. n=8,k=3 or n=4x5,k=3,s=2,p=1")
+    p.add_argument("--max-terms", type=_max_terms, help=MAX_TERMS_HELP)
     p.add_argument("--general", action="store_true", help="report the all-sizes proof (its steps with --json)")
     p.add_argument("--backend", choices=BACKENDS, help="check in this backend only (default: all)")
     p.add_argument(
@@ -230,13 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", help="theorem name")
     p.add_argument("--backend", choices=BACKENDS, default="numpy")
     p.add_argument("--size", help="sizes, e.g. n=8,k=3")
+    p.add_argument("--max-terms", type=_max_terms, help=MAX_TERMS_HELP)
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("audit", help="check every formula and worked example of the course notes")
     p.add_argument("--json", action="store_true", help="a JSON list of items")
     p.add_argument("--format", choices=("text", "md"), default="text", help="text report or Markdown table")
-    p.add_argument("-o", "--output", help="write to this file")
+    p.add_argument("-o", "--output", help="write to this file (.txt, .md or .json)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_audit)
     register_latex(sub)
@@ -245,11 +298,27 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``symconv`` command; returns the exit status."""
+    """Entry point of the ``symconv`` command; returns the exit status.
+
+    Errors are one line on stderr: ``2`` for bad input (and anything
+    unexpected, with ``SYMCONV_DEBUG=1`` to see its traceback), ``1`` for a
+    run whose results miss their expected verdicts or a check that cannot run.
+    """
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
         return args.func(args)
     except (SymconvError, argparse.ArgumentTypeError) as err:
         print(f"symconv: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("symconv: interrupted", file=sys.stderr)
+        return 130
+    except OSError as err:
+        print(f"symconv: error: {err.strerror or err}" + (f": {err.filename}" if err.filename else ""), file=sys.stderr)
+        return 2
+    except Exception as err:  # never a traceback on the command line
+        if os.environ.get("SYMCONV_DEBUG"):
+            raise
+        print(f"symconv: internal error: {type(err).__name__}: {err} (SYMCONV_DEBUG=1 shows where)", file=sys.stderr)
         return 2

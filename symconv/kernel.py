@@ -78,6 +78,7 @@ __all__ = [
     "equal",
     "evaluate",
     "induction",
+    "prime",
     "same_value",
     "scope_of",
 ]
@@ -99,7 +100,8 @@ RULES = {
     "singleton": "Σ_{v=lo}^{hi} f = f(lo) when lo = hi is entailed; empty ranges give 0 (Π: 1)",
     "decide": "a Piecewise branch or a Kronecker delta whose condition is entailed at its position",
     "condition": "a condition replaced by one entailed to be equivalent at its position",
-    "differentiate": "∂/∂X[u] computed: ∂X[e]/∂X[u] = Π δ(e_r, u_r), sums and products by linearity",
+    "differentiate": "∂/∂X[u] computed: ∂X[e]/∂X[u] = Π δ(e_r, u_r), sums and products by linearity, "
+    "∂f(E)/∂X[u] = f'(E)·∂E/∂X[u] for an uninterpreted f",
     "algebra": "equal up to bound-variable renaming and polynomial arithmetic (no hypotheses)",
     "arith": "equal at every position under the hypotheses there, decided by z3",
     "instance": "a proved Thm instantiated by a substitution, its hypotheses entailed where it is used",
@@ -1426,7 +1428,19 @@ def _diff(expr: Any, target: Indexed) -> Any:
         if any(_mentions(c, target.base) for _e, c in expr.args):
             raise KernelError(f"differentiate: a condition of {expr} depends on {target.base}")
         return Piecewise(*[(_diff(e, target), c) for e, c in expr.args])
+    if isinstance(expr, AppliedUndef) and len(expr.args) == 1:  # the chain rule through an activation
+        return prime(expr.func)(expr.args[0]) * _diff(expr.args[0], target)
     raise KernelError(f"differentiate: {type(expr).__name__} ({expr}) is not differentiable here")
+
+
+def prime(f: Any) -> Any:
+    """The derivative of an uninterpreted function of one argument: ``f`` ↦ ``f'`` (a function named with a
+    trailing ``'`` *means* the derivative of the one named without it; :func:`evaluate` gives it that value).
+
+    >>> prime(sympy.Function("f"))(sympy.Symbol("x"))
+    f'(x)
+    """
+    return sympy.Function(f"{f.__name__}'")
 
 
 def _mentions(expr: Any, base: IndexedBase) -> bool:
@@ -1630,6 +1644,9 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: d
     args = [_ev(a, env, arrays, cache) for a in e.args]
     if isinstance(e, Relational):
         return sympy.sympify(e.func(*args))
+    if isinstance(e, AppliedUndef) and e.func.__name__.endswith("'") and len(args) == 1:
+        xi = sympy.Dummy("xi")
+        return sympy.diff(sympy.Function(e.func.__name__[:-1])(xi), xi).subs(xi, args[0])
     return e.func(*args)
 
 

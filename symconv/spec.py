@@ -7,7 +7,9 @@ window covers ``d(k-1)+1`` cells, and the number of window positions is
 
 .. math::  \\left\\lfloor \\frac{n + lo + hi - d(k-1) - 1}{s} \\right\\rfloor + 1 .
 
-This module only validates parameters and evaluates that formula.  The
+This module only validates parameters (and charges the size budget of
+:mod:`symconv.budget` for the padded and output cells of a window's plane)
+and evaluates that formula.  The
 operators themselves (symbolic and numeric) enumerate their windows
 independently, so that the formula can be checked against them.
 """
@@ -20,6 +22,7 @@ from typing import Any
 
 import sympy
 
+from . import budget
 from .errors import ParameterError, ShapeError, public
 
 __all__ = ["Window", "conv_window", "output_size", "pool_window", "transpose_window"]
@@ -170,16 +173,46 @@ def _check_fits(size, kernel, padding, dilation, slack=None) -> None:
             )
 
 
+def charge_window(w: Window, padding: Any = None) -> None:
+    """Charge the size budget for the cells that padding adds to one plane of the window.
+
+    Padding, and the ``s - 1`` extra cells of a ceil-mode window, can turn a
+    small input into a huge plane; this runs before any implementation
+    allocates it.  The input's own cells are not charged (they exist
+    already: a large image is fine), nor are the output cells (never more
+    than the padded ones); the symbolic operators charge their terms
+    separately.  The error names ``padding``, or ``stride`` when ceil mode's
+    extra cells make the difference.
+
+    >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((1, 1), (1, 1)), (1, 1)), padding=1)
+    >>> charge_window(Window((3, 3), (2, 2), (1, 1), ((10**4, 10**4),) * 2, (1, 1)), padding=10**4)
+    Traceback (most recent call last):
+    ...
+    symconv.errors.BudgetError: padding: got 10000: 400,120,000 cells added by padding; expected at most \
+max_terms=1,000,000 cells added by padding (raise the budget with max_terms=, symconv.max_terms(...) or --max-terms)
+    """
+    extra = tuple(s - 1 for s in w.stride) if w.ceil_mode else (0,) * w.dims
+    cells = budget.product(w.size)
+    added = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra)) - cells
+    if added > budget.limit():
+        by_padding = budget.product(n + lo + hi for n, (lo, hi) in zip(w.size, w.padding)) - cells
+        if by_padding > budget.limit() or not w.ceil_mode:
+            budget.charge(added, "cells added by padding", "padding", w.padding if padding is None else padding)
+        budget.charge(added, "cells added (ceil mode: s - 1 per axis)", "stride", w.stride)
+
+
 def conv_window(
     size: tuple[int, ...], kernel: tuple[int, ...], stride: Any = 1, padding: Any = 0, dilation: Any = 1
 ) -> Window:
-    """Validate the parameters of a convolution/correlation window."""
+    """Validate the parameters of a convolution/correlation window (and charge the size budget)."""
     dims = len(size)
     s = per_dim(stride, "stride", dims, minimum=1)
     d = per_dim(dilation, "dilation", dims, minimum=1)
     pad = padding_pairs(padding, dims, kernel, d, s)
     _check_fits(size, kernel, pad, d)
-    return Window(tuple(size), tuple(kernel), s, pad, d)
+    window = Window(tuple(size), tuple(kernel), s, pad, d)
+    charge_window(window, padding)
+    return window
 
 
 MODES = ("max", "avg")
@@ -219,7 +252,9 @@ def pool_window(
         raise ParameterError("ceil_mode", ceil_mode, "True or False")
     pad = tuple((pi, pi) for pi in p)
     _check_fits(size, k, pad, d, tuple(si - 1 for si in s) if ceil_mode else None)
-    return Window(tuple(size), k, s, pad, d, ceil_mode)
+    window = Window(tuple(size), k, s, pad, d, ceil_mode)
+    charge_window(window, padding)
+    return window
 
 
 def _as_seq(value: Any) -> tuple:
@@ -238,9 +273,21 @@ def _output_size_int(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_
 
 
 def _is_symbolic(value: Any) -> bool:
+    """A SymPy expression with free symbols (a SymPy number is concrete)."""
     if isinstance(value, (tuple, list)):
         return any(_is_symbolic(v) for v in value)
-    return isinstance(value, sympy.Basic) and not isinstance(value, sympy.Integer)
+    return isinstance(value, sympy.Basic) and bool(value.free_symbols)
+
+
+def _concrete(value: Any, name: str, minimum: int) -> Any:
+    """A symbolic argument as a SymPy expression; a concrete one validated as an int >= ``minimum``."""
+    if _is_symbolic(value):
+        if not isinstance(value, sympy.Expr) or value.is_extended_real is False or value.has(sympy.I, sympy.nan):
+            raise ParameterError(name, value, f"{_article(minimum)} int or a real SymPy expression")
+        return value
+    if isinstance(value, sympy.Basic) and value.is_number and value.is_Integer:
+        value = int(value)
+    return sympy.Integer(as_int(value, name, minimum=minimum))
 
 
 @public
@@ -254,7 +301,8 @@ def output_size(n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any
 
     With ``ceil_mode`` (pooling), the floor becomes a ceiling and, as in
     PyTorch, a last window that would start in the right padding is dropped.
-    Ints give an int; SymPy symbols give a SymPy expression.
+    Ints give an int; SymPy symbols give a SymPy expression.  Every concrete
+    argument is validated, also when others are symbolic.
 
     >>> output_size(3, 2)
     2
@@ -268,8 +316,14 @@ def output_size(n: Any, k: Any, stride: Any = 1, padding: Any = 0, dilation: Any
     floor((-k + n + 2*p)/s) + 1
     """
     if _is_symbolic((n, k, stride, padding, dilation)):
+        if isinstance(padding, (tuple, list)) and len(padding) != 2:
+            raise ParameterError("padding", padding, "a non-negative int or a pair (lo, hi)")
         lo, hi = padding if isinstance(padding, (tuple, list)) else (padding, padding)
-        n, k, stride, lo, hi, dilation = map(sympy.sympify, (n, k, stride, lo, hi, dilation))
+        n, k = _concrete(n, "n", 1), _concrete(k, "k", 1)
+        stride, dilation = _concrete(stride, "stride", 1), _concrete(dilation, "dilation", 1)
+        lo, hi = _concrete(lo, "padding", 0), _concrete(hi, "padding", 0)
+        if not isinstance(ceil_mode, bool):
+            raise ParameterError("ceil_mode", ceil_mode, "True or False")
         span = n + lo + hi - dilation * (k - 1) - 1
         if not ceil_mode:
             return sympy.floor(span / stride) + 1

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -10,6 +13,8 @@ import sympy
 
 from symconv.backends import torch as tb  # importable without torch: it is imported lazily
 from symconv.errors import ParameterError, ShapeError
+
+ROOT = Path(__file__).resolve().parents[1]
 
 torch = pytest.importorskip("torch")
 
@@ -412,3 +417,62 @@ class TestCuda:
         assert g["K"].device.type == "cuda"
         assert torch.equal(g["K"].cpu(), tb.grad(tb.corr2d, {"X": X5, "K": K23}, up)["K"].cpu())
         assert not torch.backends.cuda.matmul.allow_tf32 and not torch.backends.cudnn.allow_tf32
+
+
+# --- windows of padding only (issue 14): torch's max-pool backward wrote out of bounds there ------------
+
+CRASH_CHILD = r"""
+import itertools, sys
+import numpy as np
+from symconv.backends import torch as tb
+from symconv.numeric.grad import pool2d_vjp
+from symconv.spec import pool_window
+
+rng = np.random.default_rng(0)
+cases = checked = 0
+# the issue's case: a 1x6 input, window 2, stride (2, 1), padding (1, 0), dilation (2, 1); then random ones
+configs = [((1, 6), 2, (2, 1), (1, 0), (2, 1), False)]
+for _ in range(120):
+    n = tuple(int(v) for v in rng.integers(1, 6, size=2))
+    k = tuple(int(v) for v in rng.integers(1, 4, size=2))
+    configs.append((n, k, tuple(int(v) for v in rng.integers(1, 4, size=2)),
+                    tuple(int(rng.integers(0, kk // 2 + 1)) for kk in k),
+                    tuple(int(v) for v in rng.integers(1, 4, size=2)), bool(rng.integers(0, 2))))
+for n, k, s, p, d, ceil in configs:
+    try:
+        pool_window(n, k, s, p, d, ceil)
+    except ValueError:
+        continue
+    cases += 1
+    for tie, mode in (("first", "max"), ("split", "max"), ("first", "avg")):
+        if mode == "avg" and d != (1, 1):
+            continue
+        X = rng.integers(-4, 5, size=(2, *n)).astype(float)
+        Y = tb.pool2d(X, k, s, p, mode, 1 if mode == "avg" else d, ceil)
+        delta = rng.integers(-3, 4, size=tuple(Y.shape)).astype(float) * 12
+        for _ in range(3):  # repeated: an out-of-bounds write may corrupt memory only on some calls
+            ours = tb.pool2d_vjp(X, delta, k, s, p, mode, 1 if mode == "avg" else d, ceil, tie=tie).numpy()
+        want = pool2d_vjp(X, delta, k, s, p, mode, 1 if mode == "avg" else d, ceil, tie=tie)
+        if not np.array_equal(ours, want):
+            sys.exit(f"mismatch at n={n} k={k} s={s} p={p} d={d} ceil={ceil} tie={tie} mode={mode}")
+        checked += 1
+print(cases, checked)
+"""
+
+
+def test_padding_only_windows_get_zero_gradient_in_a_child_process():
+    """torch's max_pool2d backward writes to the index it recorded for a window of padding only (outside
+    the input: 'double free or corruption'); such windows now get zero gradient, as in numeric, and every
+    other torch pooling gradient still equals numeric's.  Run in a child process: a crash fails the test."""
+    run = subprocess.run(
+        [sys.executable, "-c", CRASH_CHILD],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=False,
+    )
+    assert run.returncode == 0, (run.returncode, run.stdout[-500:], run.stderr[-2000:])
+    cases, checked = map(int, run.stdout.split())
+    assert cases > 40 and checked > 80

@@ -38,3 +38,11 @@ def test_counterexample_replayed_in_each_backend():
 def test_unknown_backend():
     with pytest.raises(sc.ParameterError, match=r"check: backend: got 'jax'; expected one of 'numpy', 'torch', 'cuda'"):
         sc.check("full_conv_comm", "jax")
+
+
+def test_trials_and_seed_are_validated():
+    for trials in (0, -1, 1.5, True):
+        with pytest.raises(sc.ParameterError, match=r"^check: trials: got .*; expected a positive int"):
+            sc.check("conv_eq_corr_rot180", trials=trials)
+    with pytest.raises(sc.ParameterError, match=r"^check: seed: got 'a'; expected an int"):
+        sc.check("conv_eq_corr_rot180", seed="a")

@@ -102,3 +102,129 @@ def test_claim_object_with_hypotheses():
         where=lambda z: z["k"] <= z["n"],
     )
     assert verify(claim).verdict == "proved"
+
+
+# --- validated before any work (issue 14), vacuous scopes (issue 10) ----------------------------------
+
+
+def corr_is_conv_of_rot(B, X, W):
+    return B.corr2d(X, W), B.conv2d(X, B.rot180(W))
+
+
+SHAPES = dict(X=("n", "n"), W=("k", "k"))
+
+
+@pytest.mark.parametrize(
+    ("ranges", "message"),
+    [
+        (dict(n=range(1, 1), k=(1,)), r"^verify: n: got range\(1, 1\); expected a non-empty iterable of positive ints"),
+        (dict(n=[2.5], k=(1,)), r"^verify: n: got \[2\.5\]; expected a non-empty iterable of positive ints"),
+        (dict(n=(0, 1), k=(1,)), r"^verify: n: got \(0, 1\); expected a non-empty iterable of positive ints"),
+        (dict(n=3, k=(1,)), r"^verify: n: got 3; expected a non-empty iterable of positive ints"),
+        (dict(n=(True,), k=(1,)), r"^verify: n: got \(True,\); expected a non-empty iterable of positive ints"),
+    ],
+)
+def test_ranges_must_be_non_empty_positive_ints(ranges, message):
+    with pytest.raises(sc.ParameterError, match=message):
+        verify(corr_is_conv_of_rot, **SHAPES, **ranges)
+
+
+def test_a_where_that_rejects_every_size_is_an_error_not_proved():
+    with pytest.raises(sc.ParameterError, match=r"^verify: where: got .*; expected a hypothesis that keeps at least"):
+        verify(corr_is_conv_of_rot, **SHAPES, n=range(1, 4), k=range(1, 3), where=lambda z: z["k"] > 5)
+
+
+@pytest.mark.parametrize("entry", [-1, 0, 2.5, "m", None])
+def test_shape_entries_must_be_positive_ints_or_size_names(entry):
+    with pytest.raises(sc.ParameterError, match=r"^verify: X: got .*; expected a shape: a tuple of size names"):
+        verify(corr_is_conv_of_rot, X=("n", entry), W=("k", "k"), n=(3,), k=(1,))
+
+
+def test_a_shape_function_giving_zero_is_named_with_the_size():
+    with pytest.raises(sc.ClaimError, match=r"^verify: X: got .*; expected positive sizes, but at n=1,k=1 one is 0"):
+        verify(corr_is_conv_of_rot, X=("n", lambda z: z["n"] - 1), W=("k", "k"), n=(1,), k=(1,))
+
+
+@pytest.mark.parametrize(
+    ("returns", "shown"),
+    [
+        (lambda X: (1, 2), r"a 2-tuple \(int, int\)"),
+        (lambda X: [[1], [2]], r"list \[\[1\], \[2\]\]"),
+        (lambda X: None, "NoneType None"),
+        (lambda X: (X, X, X), r"a 3-tuple"),
+        (lambda X: (X, 0), r"a 2-tuple \(\w+, int\)"),
+    ],
+)
+def test_a_claim_must_return_two_arrays(returns, shown):
+    def claim(B, X):
+        return returns(X)
+
+    with pytest.raises(
+        sc.ClaimError,
+        match=r"^verify: claim: got 'claim'; expected a function returning \(lhs, rhs\), "
+        rf"two arrays; at n=2 it returned {shown}",
+    ):
+        verify(claim, X=("n",), n=(2,))
+
+
+def test_an_exception_in_a_claim_names_the_size():
+    def indexes_too_far(B, X):
+        return X[3], X
+
+    with pytest.raises(
+        sc.ClaimError,
+        match=r"^verify: claim: got 'indexes_too_far'; expected a claim that runs at n=3: "
+        r"it raised IndexError",
+    ) as info:
+        verify(indexes_too_far, X=("n",), n=(4, 3))  # n=3 comes first: fewer symbols
+    assert isinstance(info.value.__cause__, IndexError)
+
+
+def test_both_sides_undefined_is_reported_with_a_where_not_refuted():
+    r = verify(corr_is_conv_of_rot, **SHAPES, n=range(1, 4), k=range(1, 4))
+    assert r.verdict == "proved"
+    assert len(r.scope) == 6 and all(z["k"] <= z["n"] for z in r.scope)  # only where the sides are defined
+    assert "both sides undefined at 3 size(s)" in r.detail
+    assert 'where=lambda z: z["k"] <= z["n"]' in r.detail
+    with pytest.raises(sc.ClaimError, match=r"sides defined at some size of the ranges; both raise at every size"):
+        verify(corr_is_conv_of_rot, **SHAPES, n=(1,), k=(2, 3))
+
+
+def test_one_side_undefined_is_a_mismatch_confirmed_in_numpy_and_torch():
+    def lhs_needs_k_le_n(B, X, W):
+        return B.corr2d(X, W), B.corr2d(X, W, padding="full")[: B.shape(X)[0], : B.shape(X)[1]]
+
+    r = verify(lhs_needs_k_le_n, **SHAPES, n=(1,), k=(2,))
+    assert r.verdict == "refuted"
+    assert r.counterexample.note.endswith("(the lhs raises, the rhs is defined)")
+    assert {c.status for c in r.checks.values()} == {"ok"}
+
+
+def test_restricted_values_appear_in_the_scope():
+    r = verify(squares_are_themselves, X=("n", "n"), n=range(1, 3), values=(0, 1))
+    assert r.verdict == "proved"
+    assert r.scope == [{"n": 1, "inputs": "0/1 inputs"}, {"n": 2, "inputs": "0/1 inputs"}]
+    assert "n ∈ {1, 2} (0/1 inputs)" in r.detail and "not for all inputs" in r.detail
+    assert verify(squares_are_themselves, X=("n", "n"), n=range(1, 3)).verdict == "refuted"  # all inputs: false
+
+
+def test_the_grid_is_budgeted_before_it_is_built():
+    with pytest.raises(sc.BudgetError, match=r"^verify: n: got range\(1, 1000000000\): 999,999,999 grid points"):
+        verify(corr_is_conv_of_rot, **SHAPES, n=range(1, 10**9), k=(1,))
+    with pytest.raises(sc.BudgetError, match=r"input symbols, summed over the grid; expected at most max_terms=100 "):
+        verify(corr_is_conv_of_rot, **SHAPES, n=range(1, 8), k=(1,), max_terms=100)
+    with pytest.raises(sc.BudgetError, match=r"^verify: values: got \(0, 1\): 66,048 value assignments"):
+        verify(squares_are_themselves, X=("n", "n"), n=(3, 4), values=(0, 1), max_terms=1000)
+
+
+def squares_are_themselves(B, X):
+    return B.mul(X, X), X  # x² = x: true for 0 and 1 only
+
+
+def test_claims_without_a_system_that_raise_are_unknown_never_refuted():
+    def symbolic_only(X, W):
+        return sc.corr2d(X, W), sc.conv2d(X, sc.rot180(W))
+
+    r = verify(symbolic_only, **SHAPES, n=(1,), k=(1, 2))
+    assert r.verdict == "unknown"
+    assert "write it for a system B" in r.detail

@@ -185,3 +185,18 @@ def test_canonical_form_folds_indicators_and_divisibility():
     right = Sum(Piecewise((X[a], sympy.Ge(n, 2)), (0, True)), (a, 1, n))
     assert canon(left) == canon(right)
     assert equal(sympy.Eq(sympy.Mod(u + s, -s), 0), sympy.Eq(sympy.Mod(u, s), 0))
+
+
+def test_the_chain_rule_through_an_uninterpreted_activation():
+    f = sympy.Function("f")
+    fp = sympy.Function("f'")
+    ell = Sum(W[i] * f(X[i]), (i, 1, n))
+    st = Statement("chain", sympy.Derivative(ell, X[u]), fp(X[u]) * W[u], (sympy.Le(1, u), sympy.Le(u, n)))
+    Proof(st).differentiate().collapse(i).decide().qed()
+    no_prime = Statement("chain_wrong", sympy.Derivative(ell, X[u]), f(X[u]) * W[u], st.hyps)
+    with pytest.raises(KernelError):
+        Proof(no_prime).differentiate().collapse(i).decide().qed()
+    h, g = sympy.symbols("h g")
+    assert evaluate(fp(X[1]), {}, {X: [h]}) == sympy.Derivative(f(h), h)
+    assert evaluate(sympy.Derivative(ell, X[u]), {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)
+    assert evaluate(st.rhs, {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)

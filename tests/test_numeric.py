@@ -426,7 +426,7 @@ def test_exact_object_arithmetic():
         (
             lambda: npc.corr2d([["a"]], [[1]]),
             ParameterError,
-            r"corr2d: X: got an array of shape \(1, 1\); expected an array of numbers, not of dtype <U1",
+            r"corr2d: X: got \[\['a'\]\]; expected real numbers or SymPy expressions \(.*\), not strings$",
         ),
     ],
 )

@@ -1,7 +1,10 @@
 """The exact engine: proved only for a zero difference, refuted with a checked counterexample."""
 
+import pytest
 import sympy
 
+import symconv as sc
+from symconv.prove import merge_sizes
 from symconv.prove.counterexample import find_assignment, shrink
 from symconv.prove.exact import prove_concrete
 from symconv.theorems.registry import Theorem, normalize_sizes
@@ -80,3 +83,32 @@ def test_shrink_reaches_small_values():
     assert start is not None
     small = shrink(diffs, [x, y], {x: 3, y: -3})
     assert small == {x: 0, y: 1}
+
+
+# --- sizes are checked before any work (issue 14) -------------------------------------------------------
+
+
+def test_a_square_registered_size_takes_the_dimension_given():
+    assert merge_sizes({"n": (5,), "k": (3,)}, {"n": 8}) == {"n": 8, "k": (3, 3)}
+    assert sc.prove("conv_eq_corr_rot180", n=8).scope[0]["k"] == (3, 3)
+    assert sc.prove("conv_eq_corr_rot180", n=(8,)).scope[0]["k"] == (3,)
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        (dict(n=(8,), k=(3, 3)), r"^prove: k: got \(3, 3\); expected 1 dimension, like n=\(8,\)$"),
+        (dict(n=8, k=(3,)), r"^prove: k: got \(3,\); expected 2 dimensions, like n=8 \(an int is square: 2-D\)$"),
+        (dict(n=(8,), s=(1, 2)), r"^prove: s: got \(1, 2\); expected 1 dimension, like n=\(8,\)$"),
+        (dict(c_i=3), r"^prove: c_i: got 3; expected a size conv_eq_corr_rot180 takes: s, p, d, n, k$"),
+    ],
+)
+def test_dimension_clashes_and_unused_sizes_are_named(sizes, message):
+    with pytest.raises(sc.ParameterError, match=message):
+        sc.prove("conv_eq_corr_rot180", **sizes)
+
+
+@pytest.mark.parametrize("name", ["output_size_formula", "flop_count", "grad_max_pool_ties"])
+def test_theorems_decided_on_their_own_grid_refuse_sizes(name):
+    with pytest.raises(sc.ParameterError, match=rf"^prove: sizes: got .*; expected no sizes: {name} is decided over"):
+        sc.prove(name, n=7)

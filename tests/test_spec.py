@@ -79,3 +79,26 @@ def test_pool_window_rules():
         pool_window((4, 4), 2, dilation=2, mode="avg")
     with pytest.raises(sc.ParameterError, match=r"padding: got 'same'; expected an int or a pair"):
         pool_window((4, 4), 2, padding="same")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (dict(stride=0), r"^output_size: stride: got 0; expected a positive int"),
+        (dict(stride=2.5), r"^output_size: stride: got 2.5; expected a positive int"),
+        (dict(padding=-1), r"^output_size: padding: got -1; expected a non-negative int"),
+        (dict(padding=(1, 2, 3)), r"^output_size: padding: got \(1, 2, 3\); expected a non-negative int or a pair"),
+        (dict(dilation=sympy.Integer(0)), r"^output_size: dilation: got 0; expected a positive int"),
+        (dict(ceil_mode="yes"), r"^output_size: ceil_mode: got 'yes'; expected True or False"),
+    ],
+)
+def test_output_size_validates_concrete_arguments_next_to_symbolic_ones(kwargs, message):
+    n = sympy.Symbol("n", integer=True, positive=True)
+    with pytest.raises(sc.ParameterError, match=message):
+        sc.output_size(n, 3, **kwargs)
+
+
+def test_output_size_sympy_numbers_are_concrete():
+    assert sc.output_size(sympy.Integer(8), 3, stride=sympy.Integer(2), padding=1) == 4
+    with pytest.raises(sc.ParameterError, match=r"^output_size: k: got I\*k; expected a positive int or a real SymPy"):
+        sc.output_size(sympy.Symbol("n"), sympy.I * sympy.Symbol("k"))

@@ -6,12 +6,13 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import symconv.testing.plugin  # noqa: F401  (imported here, so the in-process runs below do not import numpy again)
+import symconv_pytest  # noqa: F401
 
 pytest_plugins = ["pytester"]
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "implementations"
-INSTALLED = any(ep.value == "symconv.testing.plugin" for ep in entry_points(group="pytest11"))
-PLUGIN = [] if INSTALLED else ["-p", "symconv.testing.plugin"]  # installed: the entry point loads it
+INSTALLED = any(ep.value == "symconv_pytest" for ep in entry_points(group="pytest11"))
+PLUGIN = [] if INSTALLED else ["-p", "symconv_pytest"]  # installed: the entry point loads it
 
 USER_TESTS = f"""
 import sys
@@ -58,6 +59,11 @@ def test_marker_ids_name_the_configurations(pytester):
 
 
 def test_plugin_is_light_to_import():
+    """The entry point loads in everyone's pytest: it imports no part of symconv until a test uses it,
+    and symconv.testing.plugin itself loads neither torch nor hypothesis."""
+    code = "import sys, symconv_pytest; print('symconv' in sys.modules, 'sympy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
     code = "import sys, symconv.testing.plugin; print('torch' in sys.modules, 'hypothesis' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]

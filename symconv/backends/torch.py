@@ -9,6 +9,9 @@ asymmetric padding and ``"full"`` are applied beforehand with ``F.pad``.
 
 Tensors keep their device; anything else (NumPy arrays, nested lists, SymPy
 matrices of numbers) becomes a float64 tensor on :func:`default_device`.
+Inputs follow the coercion rule of :mod:`symconv.coerce`, as in the other two
+implementations: complex input (tensor or not) is refused, never cast to its
+real part, and pooling refuses NaN.
 TF32 is switched off on first use, so CUDA results are exact on small integers.
 torch itself is imported lazily: ``import symconv.backends.torch`` works
 without it, calling an operator does not.
@@ -24,8 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import sympy
 
+from .. import budget
+from ..coerce import EXPECTED, check_ordered, entry, object_entries
 from ..errors import ParameterError, ShapeError, public
-from ..spec import as_int, conv_window, padding_pairs, pool_window, transpose_window
+from ..spec import Window, as_int, conv_window, padding_pairs, pool_window, transpose_window
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -125,15 +130,27 @@ def as_tensor(x: Any, device: str | None = None) -> Tensor:
     """
     torch = _torch()
     if isinstance(x, torch.Tensor):
+        if x.is_complex():
+            raise ParameterError("x", x, f"{EXPECTED}: complex tensors are not supported")
         return x
     if isinstance(x, (sympy.MatrixBase, sympy.NDimArray)):
         x = x.tolist()
     try:
-        array = np.asarray(x, dtype=np.float64)
+        array = np.asarray(x)
     except (TypeError, ValueError):
-        raise ParameterError(
-            "x", x, "numbers: a tensor, an array, nested lists or a SymPy Matrix/Array of numbers"
-        ) from None
+        raise ParameterError("x", x, "a rectangular array of numbers (nested lists of equal lengths)") from None
+    if array.dtype.kind == "c":
+        raise ParameterError("x", x, f"{EXPECTED}: complex input is not supported")
+    if array.dtype.kind == "O":
+        array = object_entries(array, "x")
+    elif array.dtype.kind in "USV":
+        raise ParameterError("x", x, f"{EXPECTED}, not {'a str' if isinstance(x, str) else 'strings'}")
+    elif array.dtype.kind not in "biuf":
+        raise ParameterError("x", x, f"{EXPECTED}, not an array of dtype {array.dtype}")
+    try:
+        array = array.astype(np.float64)
+    except (TypeError, ValueError):
+        raise ParameterError("x", x, "numbers (ints, floats, Fractions, SymPy numbers): no symbols in torch") from None
     return torch.as_tensor(array, device=device or default_device())
 
 
@@ -199,7 +216,11 @@ def pad(X: Any, padding: Any, value: float = 0, *, device: str | None = None) ->
     if isinstance(padding, str):
         raise ParameterError("padding", padding, "ints: an int, a pair or ((top, bottom), (left, right))")
     ones = (1,) * X.dim()
-    return _F().pad(X, _flat(padding_pairs(padding, X.dim(), ones, ones, ones)), value=float(value))
+    pairs = padding_pairs(padding, X.dim(), ones, ones, ones)
+    value = float(entry(value, "value"))
+    added = budget.product(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs)) - budget.product(X.shape)
+    budget.charge(added, "cells added by padding", "padding", padding)
+    return _F().pad(X, _flat(pairs), value=value)
 
 
 @public
@@ -486,6 +507,7 @@ def _pool_nd(X: Any, dims: int, args: tuple, device: str | None, name: str = "X"
     kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override = args
     (X,) = _operands(device, **{name: X})
     _check(name, X, (dims, dims + 1), POOL_LAYOUTS[dims])
+    check_ordered(X, name)
     win = pool_window(tuple(X.shape[-dims:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")
@@ -526,11 +548,17 @@ def grad(fn: Callable[..., Tensor], inputs: Mapping[str, Any], upstream: Any) ->
     >>> g["x"].tolist(), g["w"].tolist()
     ([1.0, 11.0, 10.0], [3.0, 5.0])
     """
+    return _grad(fn, inputs, upstream, "upstream")
+
+
+def _grad(fn: Callable[..., Tensor], inputs: Mapping[str, Any], upstream: Any, name: str) -> dict[str, Tensor]:
+    """:func:`grad`, with the upstream gradient called ``name`` in errors (``delta`` in the VJPs)."""
     leaves = dict(zip(inputs, (t.detach().requires_grad_() for t in _operands(None, **inputs))))
     out = fn(**leaves)
-    (up,) = _operands(out.device, upstream=upstream)
+    (up,) = _operands(out.device, **{name: upstream})
     if up.shape != out.shape:
-        raise ShapeError("upstream", up, f"the shape of fn's output, {tuple(out.shape)}")
+        what = "the shape of fn's output," if name == "upstream" else "the forward output's shape"
+        raise ShapeError(name, up, f"{what} {tuple(out.shape)}")
     grads = (
         _torch().autograd.grad(out, list(leaves.values()), up.to(out.dtype), allow_unused=True)
         if out.requires_grad
@@ -552,7 +580,7 @@ def corr2d_vjp(
     >>> dK.tolist()
     [[10.0]]
     """
-    g = grad(lambda X, K: corr2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    g = _grad(lambda X, K: corr2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta, "delta")
     return g["X"], g["K"]
 
 
@@ -566,7 +594,7 @@ def conv2d_vjp(
     >>> dX.tolist()
     [[0.0, 0.0], [0.0, 1.0]]
     """
-    g = grad(lambda X, K: conv2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    g = _grad(lambda X, K: conv2d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta, "delta")
     return g["X"], g["K"]
 
 
@@ -646,11 +674,13 @@ def corr2d_multi_in_out_vjp(
     [10.0]
     """
     (Kt,) = _operands(None, K=K)
+    _check("K", Kt, (4,), "(c_o, c_i/groups, kh, kw)")
     b = _torch().zeros(Kt.shape[0], dtype=Kt.dtype, device=Kt.device) if bias is None else bias
-    g = grad(
+    g = _grad(
         lambda X, K, b: corr2d_multi_in_out(X, K, b, stride, padding, dilation, groups),
         {"X": X, "K": Kt, "b": b},
         delta,
+        "delta",
     )
     return g["X"], g["K"], g["b"]
 
@@ -684,13 +714,53 @@ def pool2d_vjp(
     if tie not in (None, "first", "split"):
         raise ParameterError("tie", tie, "None, 'first' or 'split'")
     args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
+    (Xt,) = _operands(None, X=X)
+    _check("X", Xt, (2, 3), "(H, W) or (C, H, W)")
+    check_ordered(Xt, "X")
+    window = pool_window(tuple(Xt.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
     if mode == "max" and tie == "split":
-        (Xt,) = _operands(None, X=X)
-        _check("X", Xt, (2, 3), "(H, W) or (C, H, W)")
-        window = pool_window(tuple(Xt.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
         out_shape = tuple(pool2d(Xt, *args).shape[-2:])  # torch's own output size
-        return grad(lambda X: _amax_pool(X, window, out_shape), {"X": Xt}, delta)["X"]
-    return grad(lambda X: pool2d(X, *args), {"X": X}, delta)["X"]
+        return _grad(lambda X: _amax_pool(X, window, out_shape), {"X": Xt}, delta, "delta")["X"]
+    if mode == "max":
+        real = _real_windows(window, tuple(pool2d(Xt, *args).shape[-2:]))
+        if not all(all(axis) for axis in real):
+            return _max_pool_vjp_by_indices(Xt, delta, window, real)
+    return _grad(lambda X: pool2d(X, *args), {"X": Xt}, delta, "delta")["X"]
+
+
+def _real_windows(window: Window, out_shape: tuple[int, ...]) -> list[list[bool]]:
+    """Per axis, whether each window position reads at least one cell of the input (not only padding)."""
+    return [
+        [any(0 <= i * s - lo + a * d < n for a in range(k)) for i in range(o)]
+        for o, n, k, s, (lo, _), d in zip(
+            out_shape, window.size, window.kernel, window.stride, window.padding, window.dilation
+        )
+    ]
+
+
+def _max_pool_vjp_by_indices(X: Tensor, delta: Any, window: Window, real: list[list[bool]]) -> Tensor:
+    """Max pooling's backward for windows of padding only (possible with dilation): zero gradient there.
+
+    ``max_pool2d``'s own backward writes to the index it recorded for such a
+    window, which lies outside the input (a crash, or a wrong cell); so its
+    forward's indices are scattered here, for the windows that read the input only.
+    """
+    torch = _torch()
+    X3 = X if X.dim() == 3 else X[None]
+    p = tuple(lo for lo, _ in window.padding)
+    Y, index = _F().max_pool2d(
+        X3, window.kernel, window.stride, p, window.dilation, ceil_mode=window.ceil_mode, return_indices=True
+    )
+    (D,) = _operands(X.device, delta=delta)
+    D3 = D.reshape(Y.shape) if D.shape == (Y.shape if X.dim() == 3 else Y.shape[1:]) else None
+    if D3 is None:
+        raise ShapeError("delta", D, f"the forward output's shape {tuple(Y.shape if X.dim() == 3 else Y.shape[1:])}")
+    keep = torch.tensor(real[0], device=X.device)[:, None] & torch.tensor(real[1], device=X.device)[None, :]
+    D3 = torch.where(keep, D3.to(X.dtype), torch.zeros((), dtype=X.dtype, device=X.device))
+    safe = torch.where(keep, index, torch.zeros((), dtype=index.dtype, device=X.device))
+    dX = torch.zeros(X3.shape[0], X3.shape[1] * X3.shape[2], dtype=X.dtype, device=X.device)
+    dX.scatter_add_(1, safe.reshape(X3.shape[0], -1), D3.reshape(X3.shape[0], -1))
+    return dX.reshape(X.shape)
 
 
 def _amax_pool(X: Tensor, window: Any, out_shape: tuple[int, int]) -> Tensor:

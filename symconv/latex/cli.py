@@ -9,6 +9,7 @@ from typing import Any
 
 from ..check import BACKENDS
 from ..errors import SymconvError
+from ..output import check_output, write_output
 from ..theorems.registry import get
 from .document import PREAMBLE, TITLE, chapter, collect, stderr_progress, theorem_section
 from .notation import Notation
@@ -17,6 +18,7 @@ __all__ = ["register"]
 
 DEFAULT_BACKENDS = ("numpy", "torch", "cuda")
 FORMATS = ("tex", "md")
+SUFFIXES = {".tex": "LaTeX", ".md": "Markdown", ".markdown": "Markdown", ".pdf": "PDF, by pdflatex"}
 
 
 def _notation(args: argparse.Namespace) -> Notation:
@@ -24,25 +26,25 @@ def _notation(args: argparse.Namespace) -> Notation:
 
 
 def _format_for(path: str | None, fmt: str | None) -> str:
+    if fmt == "md" and path and Path(path).suffix.lower() == ".pdf":
+        raise SymconvError("--format", fmt, "tex for a .pdf output (pdflatex compiles LaTeX)")
     if fmt:
         return fmt
     return "md" if path and Path(path).suffix.lower() in (".md", ".markdown") else "tex"
 
 
 def _write(text: str, path: str | None) -> None:
-    if path is None or path == "-":
-        sys.stdout.write(text)
-    else:
-        Path(path).write_text(text, encoding="utf-8")
+    write_output(text, path)  # a .pdf is compiled by pdflatex
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:
     """One theorem's section; ``--standalone`` makes a complete LaTeX document of it."""
+    check_output(args.output, SUFFIXES)  # before any work
     thm = get(args.name)
     fmt = _format_for(args.output, args.format)
     backends = tuple(args.backend or DEFAULT_BACKENDS)
     text = theorem_section(thm.name, fmt, _notation(args), backends=backends)
-    if fmt == "tex" and args.standalone:
+    if fmt == "tex" and (args.standalone or Path(args.output or "").suffix.lower() == ".pdf"):
         from .. import __version__
 
         text = PREAMBLE % {"title": TITLE, "author": f"symconv {__version__}"} + "\n" + text + "\n\n\\end{document}"
@@ -55,6 +57,9 @@ def _cmd_notes(args: argparse.Namespace) -> int:
     outputs = args.output or [None]
     if len(outputs) > 1 and None in outputs:
         raise SymconvError("-o", outputs, "file names")
+    for path in outputs:
+        check_output(path, SUFFIXES)  # before any work
+        _format_for(path, args.format)
     backends = tuple(args.backend or DEFAULT_BACKENDS)
     progress = None if args.quiet else stderr_progress
     results = collect(backends=backends, progress=progress)

@@ -310,8 +310,9 @@ def pool2d_vjp(
       evenly among the :math:`m_{i,j}` maximal cells, :math:`\delta_{i,j}/m_{i,j}`
       each (``torch.amax``'s backward).  A window whose cells are all
       :math:`-\infty` ties among its cells inside ``X``, as in PyTorch; a window
-      of padding only (possible with dilation) sends nothing.  NaN is not
-      supported (PyTorch routes to a window's *last* NaN).
+      of padding only (possible with dilation) sends nothing.  NaN in ``X`` is
+      refused, as in every implementation's pooling (PyTorch would route to a
+      window's *last* NaN).
 
     ``X``: ``(H, W)``, ``(C, H, W)`` or ``(N, C, H, W)``; ``delta``: the forward
     output's shape; ``dX`` has the shape of ``X``.
@@ -390,7 +391,7 @@ def _pool_vjp(X: ArrayLike, delta: ArrayLike, dims: int, args: tuple, tie: str) 
     """Pooling's gradient over the last ``dims`` axes: each window's δ scattered onto its cells."""
     kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override = args
     name, layouts = POOL_LAYOUTS[dims]
-    X = as_array(X, name, layouts, spatial=dims)
+    X = as_array(X, name, layouts, spatial=dims, ordered=True)
     win = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")

@@ -14,6 +14,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
+from .. import budget
+from ..coerce import entry
 from ..errors import ParameterError, ShapeError, public
 from ..spec import as_int, conv_window, padding_pairs, transpose_window
 from .window import as_array, contract, unify, windows
@@ -59,6 +61,10 @@ def pad(X: ArrayLike, padding: Any, value: Any = 0) -> np.ndarray:
         pads = padding_pairs(padding, dims, (1,) * dims, (1,) * dims, (1,) * dims)
     except ParameterError:
         raise ParameterError("padding", padding, explicit) from None
+    value = entry(value, "value")
+    plane = X.shape[X.ndim - dims :]
+    added = budget.product(n + lo + hi for n, (lo, hi) in zip(plane, pads)) - budget.product(plane)
+    budget.charge(added, "cells added by padding", "padding", padding)
     return np.pad(X, [(0, 0)] * (X.ndim - dims) + list(pads), constant_values=value)
 
 

@@ -130,7 +130,7 @@ def _pool_nd(
 ) -> np.ndarray:
     """Pooling over the last ``dims`` axes: the windows reduced tap by tap (max or sum, then the divisor)."""
     name, layouts = LAYOUTS[dims]
-    (X,) = unify(as_array(X, name, layouts, spatial=dims))
+    (X,) = unify(as_array(X, name, layouts, spatial=dims, ordered=True))
     win = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if not isinstance(count_include_pad, bool):
         raise ParameterError("count_include_pad", count_include_pad, "True or False")

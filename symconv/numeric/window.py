@@ -17,6 +17,7 @@ import sympy
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike
 
+from ..coerce import EXPECTED, check_ordered, object_entries
 from ..errors import ParameterError, ShapeError
 from ..spec import Window
 
@@ -121,13 +122,16 @@ def _ranks_text(ranks: dict[int, str]) -> str:
     return "rank " + (parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1])
 
 
-def as_array(x: ArrayLike, name: str, ranks: dict[int, str], spatial: int = 0) -> np.ndarray:
+def as_array(x: ArrayLike, name: str, ranks: dict[int, str], spatial: int = 0, ordered: bool = False) -> np.ndarray:
     """Convert one input to a NumPy array of real numbers and check its rank.
 
     SymPy matrices and arrays become object arrays (through ``tolist()``);
-    complex and non-numeric dtypes are rejected.  ``ranks`` maps each allowed
-    rank to its layout; the last ``spatial`` axes must be non-empty.  The
-    dtype is settled afterwards, for all inputs together, by :func:`unify`.
+    complex and non-numeric dtypes are rejected, and the entries of an object
+    array follow the coercion rule of :mod:`symconv.coerce` (bools become
+    ints; ``None``, strings and complex numbers are refused).  ``ordered``
+    (pooling) refuses NaN.  ``ranks`` maps each allowed rank to its layout;
+    the last ``spatial`` axes must be non-empty.  The dtype is settled
+    afterwards, for all inputs together, by :func:`unify`.
     """
     if isinstance(x, (sympy.MatrixBase, sympy.NDimArray)):
         x = np.array(x.tolist(), dtype=object)
@@ -137,8 +141,14 @@ def as_array(x: ArrayLike, name: str, ranks: dict[int, str], spatial: int = 0) -
         raise ShapeError(name, x, "a rectangular array (nested lists of equal lengths)") from None
     if arr.dtype.kind == "c":
         raise ParameterError(name, arr, "real numbers (complex arrays are not supported)")
+    if arr.dtype.kind in "USV":
+        raise ParameterError(name, x, f"{EXPECTED}, not {'a str' if isinstance(x, str) else 'strings'}")
     if arr.dtype.kind not in "biufO":
         raise ParameterError(name, arr, f"an array of numbers, not of dtype {arr.dtype}")
+    if arr.dtype == object:
+        arr = object_entries(arr, name, ordered=ordered)
+    elif ordered and arr.dtype.kind == "f":
+        check_ordered(arr, name)
     if arr.ndim not in ranks:
         raise ShapeError(name, arr if arr.ndim else x, _ranks_text(ranks))
     if spatial and 0 in arr.shape[arr.ndim - spatial :]:

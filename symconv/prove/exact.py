@@ -32,6 +32,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..kernel import same_value
+from ..progress import bar
 from ..result import Counterexample, ProofResult
 from ..symbolic import sparse
 from ..symbolic.sparse import POLY, NotPolynomial, PolyArray, gc_paused
@@ -46,7 +47,7 @@ __all__ = ["ENGINES", "METHOD", "Decision", "clear_cache", "decide", "prove_at",
 ENGINES = ("fast", "sympy")
 
 METHOD = "exact polynomial identity"
-METHODS = {"polynomial": METHOD, "orderings": "case analysis over strict orderings (no ties)"}
+METHODS = {"polynomial": METHOD, "orderings": "case analysis on the order of each window's cells (no ties)"}
 
 _CACHE: dict[tuple, tuple[dict[str, Any], Any, Any]] = {}
 
@@ -172,22 +173,31 @@ def _decide_sympy(thm: Theorem, sizes: dict[str, Any]) -> tuple[str, Counterexam
         return "refuted", _shape_mismatch(inputs, L, R, sizes)
     many = len(L) > 1
     diffs: list[sympy.Expr] = []
+    pairs: list[tuple[Any, Any]] = []  # the (lhs, rhs) entries of the non-zero differences
     for where in _cells([a.shape for a in L]):
         left, right = _entry(L, where, many), _entry(R, where, many)
         if not same_value(left, right):
             diffs.append(sympy.expand(left - right))
+            pairs.append((left, right))
     if not diffs:
         return "proved", None
-    return _refute(thm, sizes, inputs, L, R, diffs, many)
+    return _refute(thm, sizes, inputs, L, R, diffs, many, pairs)
 
 
 def _refute(
-    thm: Theorem, sizes: dict[str, Any], inputs: dict[str, Any], L: list, R: list, exprs: list, many: bool
+    thm: Theorem,
+    sizes: dict[str, Any],
+    inputs: dict[str, Any],
+    L: list,
+    R: list,
+    exprs: list,
+    many: bool,
+    pairs: list | None = None,
 ) -> tuple[str, Counterexample | None]:
     """The non-zero differences ``exprs`` (SymPy) as a counterexample of small integers, if one is found."""
     syms = input_symbols(inputs)
     if thm.method == "orderings":
-        verdict, assignment = orderings.decide(exprs, inputs)
+        verdict, assignment = orderings.decide(exprs, inputs, pairs)
         if verdict != "refuted":
             return verdict, None
     else:
@@ -211,7 +221,9 @@ def _at(data: Any, idx: tuple[int, ...]) -> Any:
     return data
 
 
-def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = "fast") -> ProofResult:
+def prove_concrete(
+    thm: Theorem, size_list: list[dict[str, Any]], engine: str = "fast", progress: bool = False
+) -> ProofResult:
     """Prove ``thm`` at each size in turn; stop at the first refutation.
 
     The result's ``detail`` names the engine that decided it: ``sparse
@@ -220,7 +232,7 @@ def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = 
     start = time.perf_counter()
     proved: list[dict[str, Any]] = []
     verdict, cx, engines = "proved", None, {}
-    for sizes in size_list:
+    for sizes in bar(size_list, total=len(size_list), desc=f"prove {thm.name}", enabled=progress):
         verdict, cx, used, note = decide(thm, sizes, engine)
         engines.setdefault(used, note)
         if verdict != "proved":
@@ -229,7 +241,7 @@ def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = 
     detail = ""
     if verdict == "proved":
         if thm.method != "polynomial":
-            how = "every δ-coefficient of lhs - rhs vanishes on every strict ordering of its window"
+            how = "every δ-coefficient of lhs and rhs agrees in every case of the order of its window's cells"
         elif set(engines) == {"sparse"}:
             how = "lhs - rhs is the zero polynomial"
         else:
@@ -237,7 +249,7 @@ def prove_concrete(thm: Theorem, size_list: list[dict[str, Any]], engine: str = 
         detail = f"{how} at {len(proved)} size(s): " + "; ".join(size_label(s) for s in proved)
     elif verdict == "unknown":
         detail = (
-            "a difference is not order-determined or a window is too large to enumerate"
+            "a δ-coefficient is not order-determined or needs too many cases"
             if thm.method == "orderings"
             else "lhs - rhs is not a polynomial and no small-integer counterexample was found"
         )

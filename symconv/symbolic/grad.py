@@ -299,6 +299,8 @@ def _pool_vjp(X: Any, delta: Any, dims: int, args: tuple, tie: str | None, name:
     window = pool_window(X.shape[-dims:], kernel_size, stride, padding, dilation, ceil_mode, mode)
     if X.rank() > dims:
         delta = as_array(delta, "delta", (dims + 1,))
+        if delta.shape[0] != X.shape[0]:
+            raise ShapeError("delta", delta, f"the output's shape, with X's {X.shape[0]} channels first")
         return Array([route(X[c], delta[c], window, tie).tolist() for c in range(X.shape[0])])
     return route(X, as_array(delta, "delta", (dims,)), window, tie)
 

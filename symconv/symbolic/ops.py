@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import ParameterError, ShapeError, public
 from ..spec import conv_window, per_dim, transpose_window
 from .tensor import RANK_NAMES, Array, as_array, common, entries
-from .window import windows
+from .window import charge_terms, windows
 
 __all__ = [
     "conv1d",
@@ -245,7 +245,7 @@ def corr2d_multi_in(X: Any, K: Any, stride: Any = 1, padding: Any = 0, dilation:
     X, K = _channels(X, K, 3)
     if K.shape[0] != X.shape[0]:
         raise ShapeError("K", K, f"c_i={X.shape[0]} kernels, one per input channel of X")
-    conv_window(X.shape[1:], K.shape[1:], stride, padding, dilation)  # validate before any work
+    charge_terms(conv_window(X.shape[1:], K.shape[1:], stride, padding, dilation), X.shape[0])  # before any work
     return _sum([corr2d(X[c], K[c], stride, padding, dilation) for c in range(X.shape[0])])
 
 
@@ -288,7 +288,7 @@ def corr2d_multi_in_out(
         b = as_array(bias, "bias", (1,))
         if b.shape != (c_o,):
             raise ShapeError("bias", b, f"shape (c_o,) = ({c_o},)")
-    conv_window(X.shape[1:], K.shape[2:], stride, padding, dilation)  # validate before any work
+    charge_terms(conv_window(X.shape[1:], K.shape[2:], stride, padding, dilation), c_o * per_group)  # before work
     scalars, (X, K, *bs) = common(X, K, *([] if b is None else [b]))
     cells = []
     for p in range(c_o):

@@ -17,7 +17,9 @@ from typing import Any
 import sympy
 from sympy import ImmutableDenseNDimArray as Array
 
-from ..errors import ShapeError, public
+from .. import budget
+from ..coerce import entry
+from ..errors import ParameterError, ShapeError, public
 from ..spec import padding_pairs
 
 __all__ = [
@@ -40,11 +42,12 @@ RANK_NAMES = {1: "(L,)", 2: "(H, W)", 3: "(C, H, W)", 4: "(C_out, C_in, k_h, k_w
 
 
 @public
-def symbols(name: str, shape: int | tuple[int, ...], **assumptions: Any) -> Array:
+def symbols(name: str, shape: int | tuple[int, ...], *, max_terms: int | None = None, **assumptions: Any) -> Array:
     """A SymPy array of fresh real symbols named ``name_{i,j}`` with 1-based indices.
 
     The names follow the notes' ``[X]_{i,j}``, ``i = 1..n_h``; Python indexing
-    stays 0-based: ``X[0, 0]`` is ``x_{1,1}``.
+    stays 0-based: ``X[0, 0]`` is ``x_{1,1}``.  At most ``max_terms`` symbols
+    (the size budget of :mod:`symconv.budget`).
 
     >>> X = symbols("x", (2, 3))
     >>> X
@@ -56,11 +59,15 @@ def symbols(name: str, shape: int | tuple[int, ...], **assumptions: Any) -> Arra
     """
     if not isinstance(name, str) or not name:
         raise ShapeError("name", name, "a non-empty string")
+    if not isinstance(shape, (numbers.Integral, tuple, list)):
+        raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if not shape or any(isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 1 for n in shape):
         raise ShapeError("shape", shape, "a positive int or a tuple of positive ints")
     assumptions = {"real": True, **assumptions}
     shape = tuple(int(n) for n in shape)
+    with budget.max_terms(max_terms):
+        budget.charge(budget.product(shape), "symbols", "shape", shape)
     return Array([sympy.Symbol(s, **assumptions) for s in symbol_names(name, shape)], shape)
 
 
@@ -126,24 +133,44 @@ def as_array(value: Any, name: str, ranks: tuple[int, ...]) -> Array:
         if value.rank() not in ranks or 0 in value.shape:
             raise ShapeError(name, _ShapeOf(value.shape), _rank_text(ranks))
         return value
-    if isinstance(value, sympy.MatrixBase):
-        arr = Array(value.tolist())
-    elif isinstance(value, sympy.NDimArray):
-        arr = Array(value)
+    if isinstance(value, sympy.NDimArray):
+        if value.rank() and 0 in value.shape:
+            raise ShapeError(name, _ShapeOf(value.shape), _rank_text(ranks))
+        arr = Array(_checked(entries(value), name, value), value.shape) if value.rank() else None
     else:
-        tolist = getattr(value, "tolist", None)
-        data = tolist() if callable(tolist) else value
-        if isinstance(data, (int, float, sympy.Basic)) and not isinstance(data, sympy.NDimArray):
+        data = value.tolist() if isinstance(value, sympy.MatrixBase) else value
+        tolist = getattr(data, "tolist", None)
+        data = tolist() if callable(tolist) and not isinstance(data, list) else data
+        if not isinstance(data, (list, tuple)):
+            entry(data, name, value)  # a str, None or complex: the coercion rule's error
             raise ShapeError(name, value, _rank_text(ranks))
-        try:
-            arr = Array(data)
-        except (ValueError, TypeError, sympy.SympifyError):
-            raise ShapeError(name, value, f"a rectangular array of rank {_rank_text(ranks)}") from None
+        flat_entries, shape = _nested(data, name, value)
+        arr = Array(flat_entries, shape) if 0 not in shape else None
+    if arr is None:
+        raise ShapeError(name, value, _rank_text(ranks))
     if arr.rank() not in ranks or 0 in arr.shape:
         raise ShapeError(name, _ShapeOf(arr.shape), _rank_text(ranks))
     if not all(type(n) is int for n in arr.shape):  # SymPy may keep Integer sizes
         arr = Array(entries(arr), tuple(int(n) for n in arr.shape))
     return arr
+
+
+def _checked(cells: list, name: str, whole: Any) -> list:
+    """The entries under the coercion rule of :mod:`symconv.coerce` (exact: no NaN or inf)."""
+    return [e if isinstance(e, sympy.Symbol) else sympy.sympify(entry(e, name, whole, exact=True)) for e in cells]
+
+
+def _nested(data: Any, name: str, whole: Any) -> tuple[list, tuple[int, ...]]:
+    """Row-major entries (checked) and shape of nested lists or tuples; a ShapeError if ragged."""
+    if not isinstance(data, (list, tuple)):
+        return [sympy.sympify(entry(data, name, whole, exact=True))], ()
+    if not data:
+        return [], (0,)
+    parts = [_nested(item, name, whole) for item in data]
+    shapes = {shape for _, shape in parts}
+    if len(shapes) != 1:
+        raise ShapeError(name, whole, "a rectangular array (nested lists of equal lengths)")
+    return [e for cells, _ in parts for e in cells], (len(data), *shapes.pop())
 
 
 class _ShapeOf:
@@ -178,12 +205,13 @@ def flat(entries: list, shape: tuple[int, ...]) -> Array:
 
 
 @public
-def pad(X: Any, padding: Any, value: Any = 0) -> Array:
+def pad(X: Any, padding: Any, value: Any = 0, *, max_terms: int | None = None) -> Array:
     """Pad the spatial axes of ``X`` with ``value`` (zero padding by default).
 
     The last axis is padded for rank 1, the last two otherwise.  ``padding``
     is per side: an int, a pair ``(p_h, p_w)`` (in 1-D ``(left, right)``) or
-    ``((top, bottom), (left, right))``.
+    ``((top, bottom), (left, right))``.  At most ``max_terms`` cells in all
+    (the size budget of :mod:`symconv.budget`).
 
     >>> pad([[1, 2], [3, 4]], 1)
     [[0, 0, 0, 0], [0, 1, 2, 0], [0, 3, 4, 0], [0, 0, 0, 0]]
@@ -193,15 +221,15 @@ def pad(X: Any, padding: Any, value: Any = 0) -> Array:
     X = as_array(X, "X", (1, 2, 3, 4))
     dims = 1 if X.rank() == 1 else 2
     if isinstance(padding, str):
-        from ..errors import ParameterError
-
         raise ParameterError("padding", padding, "an int, a pair or ((top, bottom), (left, right)) of ints")
     pads = padding_pairs(padding, dims, (1,) * dims, (1,) * dims, (1,) * dims)
     scalars = scalars_of(X)
-    value = scalars.scalar(value)
+    value = scalars.scalar(entry(value, "value", exact=True))
     lead = X.shape[: X.rank() - dims]
     spatial = X.shape[X.rank() - dims :]
     new_spatial = tuple(n + lo + hi for n, (lo, hi) in zip(spatial, pads))
+    with budget.max_terms(max_terms):
+        budget.charge(budget.product(lead + new_spatial), "padded cells", "padding", padding)
     data = nested(X)
     entries = []
     for idx in itertools.product(*(range(n) for n in lead + new_spatial)):

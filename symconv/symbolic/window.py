@@ -19,9 +19,10 @@ import itertools
 from collections.abc import Iterator
 from typing import NamedTuple
 
+from .. import budget
 from ..spec import Window
 
-__all__ = ["Taps", "axis_windows", "windows"]
+__all__ = ["Taps", "axis_windows", "charge_terms", "windows"]
 
 
 def axis_windows(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_mode: bool = False) -> list[list[int]]:
@@ -53,6 +54,17 @@ def axis_windows(n: int, k: int, s: int, pad: tuple[int, int], d: int, ceil_mode
             return out
         out.append([i * s - lo + a * d for a in range(k)])
         i += 1
+
+
+def charge_terms(w: Window, planes: int) -> None:
+    """Charge the size budget, before any work, for ``planes`` kernel planes slid over ``w``
+    (at most one term per output cell and kernel tap each).
+
+    >>> from symconv.spec import conv_window
+    >>> charge_terms(conv_window((4, 4), (3, 3)), planes=64)  # 64 planes x 4 outputs x 9 taps
+    """
+    terms = planes * budget.product(w.out_shape()) * budget.product(w.kernel)
+    budget.charge(terms, "terms", "size", (planes, *w.size))
 
 
 class Taps(NamedTuple):
@@ -99,6 +111,7 @@ def windows(w: Window, backwards: bool = False) -> tuple[tuple[int, ...], Iterat
             per_window.append((real, sum(-lo <= c < n + hi for c in coords)))
         axes.append(per_window)
     shape = tuple(len(ax) for ax in axes)
+    budget.charge(budget.product(sum(len(real) for real, _ in ax) for ax in axes), "terms", "size", w.size)
 
     def taps(out: tuple[int, ...]) -> Taps:
         real, inside = axes[0][out[0]]

@@ -1,4 +1,5 @@
-"""pytest plugin (entry point ``pytest11``): the ``symconv_check`` fixture and the ``symconv_configs`` marker.
+"""pytest plugin: the ``symconv_check`` fixture and the ``symconv_configs`` marker (the entry point
+``pytest11`` is the light module ``symconv_pytest``, which calls this one when a test uses them).
 
 ::
 
@@ -24,17 +25,9 @@ from .adapters import LAYOUTS
 from .check import Report, assert_implements
 from .configs import CONV_OPS, default_grid
 
-__all__ = ["SymconvCheck", "symconv_check"]
+__all__ = ["SymconvCheck", "generate_tests", "make_check"]
 
 MARKER = "symconv_configs"
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers",
-        f"{MARKER}(op, layout=None): run the test once per configuration of symconv.testing.default_grid(op) "
-        "that the layout can express, as its `symconv_config` argument",
-    )
 
 
 def _marker_args(marker: pytest.Mark) -> tuple[str, str | None]:
@@ -44,7 +37,8 @@ def _marker_args(marker: pytest.Mark) -> tuple[str, str | None]:
     return op, marker.kwargs.get("layout")
 
 
-def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+def generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize a test marked ``symconv_configs`` over the configurations its layout can express."""
     marker = metafunc.definition.get_closest_marker(MARKER)
     if marker is None or "symconv_config" not in metafunc.fixturenames:
         return
@@ -83,12 +77,9 @@ class SymconvCheck:
         return assert_implements(fn, op, layout=layout or self.layout or "symconv", configs=configs, backward=backward)
 
 
-@pytest.fixture
-def symconv_check(request: pytest.FixtureRequest) -> SymconvCheck:
-    """``symconv_check(fn, op, layout=..., backward=...)``: assert that ``fn`` computes symconv's ``op``.
-
-    A :class:`SymconvCheck` with the defaults of the test's marker (see its example).
-    """
+def make_check(request: pytest.FixtureRequest) -> SymconvCheck:
+    """The ``symconv_check`` fixture's value: a :class:`SymconvCheck` with the defaults of the test's
+    marker and configuration (see its example)."""
     marker = request.node.get_closest_marker(MARKER)
     op, layout = _marker_args(marker) if marker else (None, None)
     callspec = getattr(request.node, "callspec", None)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ParameterError, UnknownTheoremError
+from ..errors import ParameterError, UnknownTheoremError, did_you_mean
 from ..kernel import KernelError, Statement, Thm
 from ..result import DISPLAY
 from ..sizes import DEFAULTS, SIZE_NAMES, normalize_sizes, size_label
@@ -115,7 +115,7 @@ class Theorem:
     @property
     def family(self) -> str:
         """The module that states it: ``conv_corr``, ``wide``, ``channels``, ``shapes`` ..."""
-        source = self.sides or self.prover
+        source = self.sides or self.checker or self.prover  # a grid theorem's checker lives in its module
         return source.__module__.rsplit(".", 1)[-1] if source else ""
 
     def shapes(self, sizes: dict[str, Any]) -> dict[str, tuple[int, ...]]:
@@ -256,5 +256,5 @@ def get(name: str) -> Theorem:
     try:
         return _REGISTRY[name]
     except KeyError:
-        known = ", ".join(sorted(_REGISTRY))
-        raise UnknownTheoremError("name", name, f"a registered theorem: {known}") from None
+        hint = did_you_mean(name, _REGISTRY) or f"'symconv list' shows all {len(_REGISTRY)}"
+        raise UnknownTheoremError("name", name, f"a registered theorem ({hint})") from None
