@@ -33,6 +33,7 @@ from .spec import conv_window
 
 __all__ = [
     "Axis",
+    "Mapped",
     "Slice",
     "axes_env",
     "size_env",
@@ -238,6 +239,21 @@ class Slice:
     def __getitem__(self, idx: Any) -> Any:
         idx = idx if isinstance(idx, tuple) else (idx,)
         return self.base[(*self.lead, *idx)]
+
+
+class Mapped:
+    """``f(X)`` elementwise: ``Mapped(f, X)[u, v]`` is ``f(X[u, v])`` (an activation applied to a layer's
+    output, e.g. ``X^(l+1) = f(H^(l))``); usable wherever a tensor is (:class:`Slice`, :func:`corr`).
+
+    >>> Mapped(sympy.Function("f"), IndexedBase("H"))[1, 2]
+    f(H[1, 2])
+    """
+
+    def __init__(self, fn: Any, base: Any) -> None:
+        self.fn, self.base = fn, base
+
+    def __getitem__(self, idx: Any) -> Any:
+        return self.fn(self.base[idx])
 
 
 def group_first(q: Any, per_in: Any, per_out: Any) -> Any:

@@ -15,6 +15,7 @@ from sympy import IndexedBase
 
 from ..formal import (
     Axis,
+    Mapped,
     Slice,
     axes_env,
     channel_loss,
@@ -28,7 +29,7 @@ from ..formal import (
     more_sizes,
     rot180,
 )
-from ..kernel import Proof, Statement, Sum, Thm
+from ..kernel import Proof, Statement, Sum, Thm, prime
 from ..spec import conv_window
 from ..systems import ACTIVATION, System
 from .registry import General, general, proved, theorem
@@ -227,12 +228,19 @@ def _realize_tanh(expr: Any) -> Any:
         "H^(l+1)_q = Σ_p X^(l+1)_p * W^(l+1)_{q,p}, stride 1, no padding",
     ),
     inputs={"H": ("c_i", "n"), "W": ("c_o", "c_i", "k"), "delta": (channel_out,)},
-    sizes=[dict(c_i=2, c_o=2, n=3, k=2), dict(c_i=1, c_o=3, n=(3, 4), k=(2, 3))],
+    sizes=[
+        dict(c_i=2, c_o=2, n=3, k=2),
+        dict(c_i=1, c_o=3, n=(3, 4), k=(2, 3)),
+        dict(c_i=2, c_o=1, n=(4, 2), k=(3, 1)),
+    ],
     realize=_realize_tanh,
 )
 def delta_recursion(B, H, W, delta, *, c_i, c_o, **_):
     """Chain rule through the activation, then the input gradient of layer l+1
-    (grad_multi_channel) for each of its input channels p."""
+    (grad_multi_channel) for each of its input channels p.
+
+    For all sizes (c_i, c_o, n, k; the layer of the notes: stride 1, no padding, no dilation, no groups, as
+    ``System.act_corr_vjp`` computes it), with ``f`` uninterpreted: the kernel's chain rule gives ``f'``."""
     lhs = B.act_corr_vjp(H, W, delta)
     back = []
     for p in range(c_i):
@@ -628,5 +636,83 @@ general(
         part=2,
         bridge_sizes=MC_BRIDGE[:2],
         domain=FITS,
+    ),
+)
+
+
+# --- all sizes: the error term through the activation (stride 1, no padding, no dilation: the notes' layer) ----
+
+H1, V1 = (Axis.named(x, s=1, d=1, lo=0, hi=0) for x in "hw")
+ON_D1 = tuple(Axis(ax.m, ax.k, lo=ax.k - 1, hi=ax.k - 1) for ax in (H1, V1))  # δ (m cells) padded by k − 1
+c_in, c_out = sympy.symbols("c_i c_o", integer=True, positive=True)
+HL = IndexedBase("H")  # H^(l); X^(l+1) = f(H^(l)) feeds layer l + 1 (weights W, error term δ = δ^(l+1))
+F_PRIME = prime(ACTIVATION)
+DR_ENTRY = ((c, 1, c_in), (u, 1, H1.n), (v, 1, V1.n))
+DR_HYPS = (H1.fits(), V1.fits()) + _ranges(DR_ENTRY)
+#: ℓ = Σ_q Σ_{i,j} δ_{q,i,j} Σ_e [f(H)_e * W_{q,e}]_{i,j}: layer l + 1 applied to f(H^(l))
+DR_LOSS = channel_loss(
+    D,
+    lambda q_, outs: corr_channels(Mapped(ACTIVATION, HL), W, (H1, V1), q_, outs, (a, b), e, c_in),
+    (H1, V1),
+    q,
+    c_out,
+    (i, j),
+)
+
+
+def _back(weight: Any) -> Any:
+    """``Σ_q [δ_q *~ weight(q)]_{u,v}`` (δ_q padded by k − 1): the wide correlations summed over q."""
+    return Sum(corr(Slice(D, q), weight, ON_D1, (u, v), (a, b)), (q, 1, c_out))
+
+
+DR_RHS = F_PRIME(HL[c, u, v]) * _back(rot180(Slice(W, q, c), ON_D1))
+
+
+def _delta_recursion_proof(st: Statement) -> Thm:
+    rotated = rot180(Slice(W, q, c), ON_D1)
+    inside = _back(lambda a_, b_: F_PRIME(HL[c, u, v]) * rotated(a_, b_))  # f'(H_c) inside the sums
+    # a local lemma: f'(H_c)·Σ_q Σ_taps … = Σ_q Σ_taps f'(H_c)·… (linearity, by push from the notes' form)
+    outside = Proof(Statement("delta_recursion: f' outside the sums", st.rhs, inside, st.hyps))
+    outside = outside.push(q).push(a).push(b, why="linearity: f'(H_c) into the sums").qed()
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂H_{c,u,v}: the chain rule through f, ∂f(H[e,·])/∂H[c,u,v] = f'(H[e,·]) δ_{e,c} δ δ")
+        .decide(why="a cell equal to (u, v) lies in the input")
+        .push(e)
+        .exchange(j)
+        .exchange(i, why="the sum over input channels e outside the windows")
+        .pull(b)
+        .pull(a)
+        .pull(j)
+        .pull(i, why="the channel delta δ(e, c) outside the windows and taps")
+        .collapse(e, why="e = c")
+        .decide(why="1 ≤ c ≤ c_i")
+        .push(b)
+        .push(a)
+        .push(b)
+        .exchange(j)
+        .exchange(j)
+        .exchange(i)
+        .exchange(i, why="exchange the finite sums: taps outside, windows inside")
+        .collapse(j, why="the window j whose tap b reads column v: j = v − b + 1")
+        .collapse(i, why="the window i whose tap a reads row u: i = u − a + 1")
+        .reindex(a, H1.k - a + 1, why="a ↦ k_h − a + 1: the kernel rotated by 180°")
+        .reindex(b, V1.k - b + 1, why="b ↦ k_w − b + 1; the cell read is f'(H[c, u, v]) in every term")
+        .arith(inside, why="δ_q padded by k − 1 (z3)")
+        .instance(outside, reverse=True, why="f'(H_c) out of the sums: the notes' f'(H_c) ⊙ Σ_q rot180(W_{q,c}) *~ δ_q")
+        .qed()
+    )
+
+
+general(
+    "delta_recursion",
+    General(
+        Statement("delta_recursion", sympy.Derivative(DR_LOSS, HL[c, u, v]), DR_RHS, DR_HYPS),
+        _delta_recursion_proof,
+        label="stride 1, no padding, no dilation (the notes' layer)",
+        entry=DR_ENTRY,
+        sizes=more_sizes(axes_env(H1, V1), {c_in: lambda s: s["c_i"], c_out: lambda s: s["c_o"]}),
+        arrays={"H": HL, "W": W, "delta": D},
+        domain=(H1.fits(), V1.fits()),
     ),
 )
