@@ -14,7 +14,7 @@ import sympy
 from sympy import Piecewise
 
 from symconv.formal import Slice, corr, divisor, pool_windows, rot180, unflat_index
-from symconv.kernel import KernelError, Proof, Statement, Sum, scope_of
+from symconv.kernel import KernelError, Statement, Sum, scope_of
 from symconv.prove.bridge import bridge
 from symconv.theorems import channels as ch
 from symconv.theorems import gradients as gr
@@ -72,9 +72,7 @@ def _weights_without_group_offset():
 
 def _wide_without_flip():
     """Σ_q W_{q,d} *~ δ_q: the kernel not rotated."""
-    return Sum(
-        corr(Slice(gr.D, gr.q), Slice(gr.W, gr.q, gr.IN_GROUP), gr.ON_D, (gr.u, gr.v), (gr.a, gr.b)), gr.GROUP_OUT
-    )
+    return gr._in_group(corr(Slice(gr.D, gr.q), Slice(gr.W, gr.q, gr.IN_GROUP), gr.ON_D, (gr.u, gr.v), (gr.a, gr.b)))
 
 
 def _delta_without_prime():
@@ -162,13 +160,11 @@ def test_the_bridge_tells_the_pooling_flags_apart():
 
 
 def test_the_group_of_an_input_channel_is_decided_not_assumed():
-    """The input gradient summed over the output channels of the *next* group: refused by the kernel's range
-    rule, and out of W's range (or unequal) at a grouped size."""
-    lo, hi = gr.GROUP_OUT[1] + gr.co_g, gr.GROUP_OUT[2] + gr.co_g
-    spec = get("grad_multi_channel").general[1]
+    """The input gradient summed over the output channels of the *next* group: the kernel's condition rule
+    refuses it, and the bridge finds it unequal at a grouped size."""
+    next_group = sympy.Eq(sympy.floor((gr.q - 1) / gr.co_g), gr.GROUP + 1)
+    rhs = Sum(Piecewise((gr._transposed_from(gr.q), next_group), (0, True)), (gr.q, 1, gr.g * gr.co_g))
+    shifted = wrong("grad_multi_channel", 1, rhs=rhs, bridge_sizes=ONE_SIZE["groups"])
     with pytest.raises(KernelError):
-        Proof(spec.statement).differentiate().decide().push(gr.e).exchange(gr.j).exchange(gr.i).pull(gr.b).pull(
-            gr.a
-        ).pull(gr.j).pull(gr.i).collapse(gr.e).rerange(gr.q, lo, hi)
-    shifted = wrong("grad_multi_channel", 1, rhs=Sum(spec.statement.rhs.function, (gr.q, lo, hi)))
+        shifted.proof(shifted.statement)
     assert not bridge(get("grad_multi_channel"), shifted).ok

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import sympy
-from sympy import IndexedBase
+from sympy import IndexedBase, Piecewise
 
 from ..formal import (
     Axis,
@@ -450,6 +450,11 @@ general(
         _bias_proof,
         entry=BIAS_ENTRY,
         sizes=_channel_sizes(),
+        bridge_sizes=(  # small: channels, stride and padding, groups with dilation and padding per side
+            dict(c_i=2, c_o=2, n=(2, 3), k=2),
+            dict(c_i=3, c_o=2, n=(4, 3), k=2, s=2, p=1),
+            dict(c_i=2, c_o=4, n=(3, 4), k=2, groups=2, d=(1, 2), p=((1, 0), (0, 1))),
+        ),
         arrays={"X": X, "W": W, "b": BIAS, "delta": D},
         domain=FITS,
     ),
@@ -501,12 +506,12 @@ CHANNEL_LOSS = channel_loss(D, _layer(), (H, V), q, g * co_g, (i, j))
 MC_WEIGHT = ((c, 1, g * co_g), (c2, 1, ci_g), (alpha, 1, H.k), (beta, 1, V.k))
 MC_INPUT = ((c, 1, g * ci_g), (u, 1, H.n), (v, 1, V.n))
 GROUP = sympy.floor((c - 1) / ci_g)  # the group of input channel c (0-based)
-GROUP_OUT = (q, GROUP * co_g + 1, GROUP * co_g + co_g)  # its output channels q
+SAME_GROUP = sympy.Eq(sympy.floor((q - 1) / co_g), GROUP)  # output channel q is in c's group
 IN_GROUP = c - group_first(q, ci_g, co_g)  # c's position among the input channels of output channel q
 #: small bridge sizes: channels, groups, stride, padding per side, dilation (the wide form: the first two)
 MC_BRIDGE = (
-    dict(c_i=2, c_o=2, n=3, k=2),
-    dict(c_i=4, c_o=2, n=(3, 2), k=2, groups=2),
+    dict(c_i=2, c_o=2, n=(2, 3), k=2),
+    dict(c_i=4, c_o=2, n=(3, 2), k=(2, 1), groups=2),
     dict(c_i=2, c_o=4, n=(4, 3), k=2, s=(2, 1), p=((1, 0), (0, 1)), d=(1, 2), groups=2),
 )
 
@@ -521,15 +526,14 @@ def _mc_weight_proof(st: Statement) -> Thm:
         .exchange(q)
         .exchange(q, why="the sum over output channels inside")
         .collapse(q, why="the Kronecker sum over q picks channel c")
-        .decide(why="1 ≤ α ≤ k_h, 1 ≤ β ≤ k_w, 1 ≤ c' ≤ c_i/g, 1 ≤ c ≤ c_o")
         .stretch(i, H.s, 1 - H.s, u, why="u = (i − 1)s_h + 1: δ_c dilated by s_h")
         .stretch(j, V.s, 1 - V.s, v, why="v = (j − 1)s_w + 1")
+        .arith(st.rhs, why="1 ≤ α ≤ k_h, 1 ≤ β ≤ k_w, 1 ≤ c' ≤ c_i/g, 1 ≤ c ≤ c_o hold (z3)")
         .qed()
     )
 
 
 def _mc_input_proof(st: Statement) -> Thm:
-    same_group = sympy.Eq(sympy.floor((q - 1) / co_g), GROUP)
     return (
         Proof(st)
         .differentiate(why="∂ℓ/∂X_{c,u,v}: X̃ reads X_{c,u,v} from input channel first(q) + e = c")
@@ -542,9 +546,11 @@ def _mc_input_proof(st: Statement) -> Thm:
         .pull(j)
         .pull(i, why="the channel delta δ(first(q) + e, c) outside the windows and taps")
         .collapse(e, why="e = c − first(q): q reads channel c when 1 ≤ c − first(q) ≤ c_i/g")
-        .condition(sympy.And(sympy.Le(1, IN_GROUP), sympy.Le(IN_GROUP, ci_g)), same_group, why="q is in c's group")
-        .condition(same_group, sympy.And(sympy.Le(GROUP_OUT[1], q), sympy.Le(q, GROUP_OUT[2])), why="(z3)")
-        .rerange(q, GROUP_OUT[1], GROUP_OUT[2], why="q runs over the output channels of c's group")
+        .condition(
+            sympy.And(sympy.Le(1, IN_GROUP), sympy.Le(IN_GROUP, ci_g)),
+            SAME_GROUP,
+            why="q reads channel c exactly when q is in c's group: ⌊(q − 1)/c_o^g⌋ = ⌊(c − 1)/c_i^g⌋ (z3)",
+        )
         .push(b)
         .push(a)
         .push(b)
@@ -558,6 +564,11 @@ def _mc_input_proof(st: Statement) -> Thm:
         .reindex(b, V.k - b + 1, why="b ↦ k_w − b + 1")
         .qed()
     )
+
+
+def _in_group(term: Any) -> Any:
+    """``Σ_q [q in c's group] term``: the sum over the output channels that read input channel c."""
+    return Sum(Piecewise((term, SAME_GROUP), (0, True)), (q, 1, g * co_g))
 
 
 def _transposed_from(q_: Any) -> Any:
@@ -609,7 +620,7 @@ general(
         Statement(
             "grad_multi_channel (inputs, transposed)",
             sympy.Derivative(CHANNEL_LOSS, X[c, u, v]),
-            Sum(_transposed_from(q), GROUP_OUT),
+            _in_group(_transposed_from(q)),
             FITS + _ranges(MC_INPUT),
         ),
         _mc_input_proof,
@@ -625,7 +636,7 @@ general(
         Statement(
             "grad_multi_channel (inputs, wide)",
             sympy.Derivative(CHANNEL_LOSS, X[c, u, v]),
-            Sum(_wide_from(q), GROUP_OUT),
+            _in_group(_wide_from(q)),
             FITS + _ranges(MC_INPUT) + PLAIN,
         ),
         _mc_wide_proof,

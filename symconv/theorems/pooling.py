@@ -159,9 +159,9 @@ def _avg_pool_proof(st: Statement) -> Thm:
     return (
         Proof(st)
         .differentiate(why="∂ℓ/∂X_{u,v}: the divisor does not depend on X; X̃ reads X_{u,v} at cell (u, v)")
-        .decide(why="a cell equal to (u, v) lies in the input, not in the padding")
         .collapse(b, why="the tap b of window j that reads column v, if any")
         .collapse(a, why="the tap a of window i that reads row u, if any")
+        .arith(st.rhs, why="the cell read, (u, v), lies in the input, not in the padding (z3)")
         .qed()
     )
 
@@ -275,7 +275,6 @@ def _mass_proof(st: Statement) -> Thm:
     return (
         Proof(st)
         .differentiate(why="∂ℓ/∂X_{u,v} inside the total")
-        .decide(why="a cell equal to (u, v) lies in the input, not in the padding")
         .exchange(v)
         .exchange(v)
         .exchange(u)
@@ -287,7 +286,8 @@ def _mass_proof(st: Statement) -> Thm:
         .exchange(u)
         .exchange(u, why="the sums over input cells inside the taps")
         .collapse(v, why="tap b reads one column v, if it lies in the input")
-        .collapse(u, why="tap a reads one row u, if it lies in the input: Σ_taps [tap in X] = N_w·avg_pool(𝟙)_w")
+        .collapse(u, why="tap a reads one row u, if it lies in the input")
+        .arith(st.rhs, why="Σ_taps [tap in X] = N_w·avg_pool(𝟙)_w (z3)")
         .qed()
     )
 

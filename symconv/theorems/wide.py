@@ -219,6 +219,7 @@ general(
         _swap_proof,
         entry=OUT,
         sizes=SIZES,
+        bridge_sizes=(dict(n=1, k=1), dict(n=(1, 2), k=(2, 1)), dict(n=3, k=2), dict(n=(2, 3), k=(3, 2))),
         arrays={"X": X, "W": W},
     ),
 )
