@@ -259,7 +259,11 @@ class Mapped:
 def group_first(q: Any, per_in: Any, per_out: Any) -> Any:
     """The input channels of output channel ``q`` (1-based) with ``g`` groups of ``per_in = c_i/g`` input and
     ``per_out = c_o/g`` output channels are ``group_first + 1 … group_first + per_in``:
-    ``⌊(q − 1)/per_out⌋ · per_in`` (PyTorch's ``(p // (c_o // g)) * (c_i // g)``, 0-based ``p = q − 1``)."""
+    ``⌊(q − 1)/per_out⌋ · per_in`` (PyTorch's ``(p // (c_o // g)) * (c_i // g)``, 0-based ``p = q − 1``).
+
+    >>> [group_first(q, 3, 2) for q in range(1, 5)]  # c_i = 6, c_o = 4, g = 2
+    [0, 0, 3, 3]
+    """
     return sympy.floor((q - 1) / per_out) * per_in
 
 
@@ -277,7 +281,14 @@ def corr_channels(
 ) -> Any:
     """``[H]_{q,out} = Σ_{e=1}^{per_in} [X_{first+e} * W_{q,e}]_out (+ b_q)``: output channel ``q`` of a
     multi-channel correlation reading input channels ``first + 1 … first + per_in`` (``first`` from
-    :func:`group_first` with groups, 0 without); ``W`` has shape ``(c_o, per_in, k_h, k_w)``."""
+    :func:`group_first` with groups, 0 without); ``W`` has shape ``(c_o, per_in, k_h, k_w)``.
+
+    >>> from symconv.kernel import evaluate
+    >>> q, i, a, e = indices("q i a e")
+    >>> H = corr_channels(IndexedBase("X"), IndexedBase("W"), [Axis(3, 2)], q, [i], [a], e, 2)
+    >>> evaluate(H, {q: 1, i: 1}, {IndexedBase("X"): [[1, 2, 3], [4, 5, 6]], IndexedBase("W"): [[[1, 0], [0, 1]]]})
+    6
+    """
     body = Sum(corr(Slice(X, first + e), Slice(W, q, e), axes, out, taps), (e, 1, per_in))
     return body if bias is None else body + bias[q]
 
@@ -291,7 +302,12 @@ def channel_loss(
     outs: Sequence[Any],
 ) -> Any:
     """``ℓ = Σ_{q=1}^{c_out} Σ_out δ[q, out]·forward(q, out)`` over every output cell of every channel (a linear
-    loss whose gradient with respect to the layer's output is ``δ``); ``forward(q, outs)`` is the entry."""
+    loss whose gradient with respect to the layer's output is ``δ``); ``forward(q, outs)`` is the entry.
+
+    >>> q, i = indices("q i")
+    >>> channel_loss(IndexedBase("delta"), lambda q, outs: IndexedBase("H")[(q, *outs)], [Axis(3, 2)], q, 2, [i])
+    Sum(Sum(H[q, i]*delta[q, i], (i, 1, 2)), (q, 1, 2))
+    """
     body = delta[(q, *outs)] * forward(q, outs)
     for ax, i in reversed(list(zip(axes, outs))):
         body = Sum(body, (i, 1, ax.m))
@@ -300,7 +316,11 @@ def channel_loss(
 
 def flat_index(cells: Sequence[Any], sizes: Sequence[Any]) -> Any:
     """Row-major position (1-based) of the cell ``cells`` in an array of shape ``sizes``:
-    ``(i − 1) n_w + j`` in 2-D (what ``reshape`` to one axis does)."""
+    ``(i − 1) n_w + j`` in 2-D (what ``reshape`` to one axis does).
+
+    >>> flat_index((2, 3), (4, 5))
+    8
+    """
     pos = sympy.Integer(0)
     for cell, size in zip(cells, sizes):
         pos = pos * size + (cell - 1)
@@ -309,7 +329,11 @@ def flat_index(cells: Sequence[Any], sizes: Sequence[Any]) -> Any:
 
 def unflat_index(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
     """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``: in 2-D
-    ``(⌊(pos − 1)/n_w⌋ + 1, (pos − 1) mod n_w + 1)`` (what ``reshape`` from one axis does)."""
+    ``(⌊(pos − 1)/n_w⌋ + 1, (pos − 1) mod n_w + 1)`` (what ``reshape`` from one axis does).
+
+    >>> unflat_index(8, (4, 5))
+    (2, 3)
+    """
     cells: list[Any] = []
     rest = pos - 1
     for size in reversed(sizes[1:]):
@@ -321,7 +345,13 @@ def unflat_index(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
 def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
     """A bridge map (e.g. :func:`axes_env`'s) with further symbols ``extra`` (formal symbol → function of the
     registry sizes, e.g. channel counts) and an optional filter ``when(sizes)`` (``None`` where it fails,
-    e.g. a part stated for ``ceil_mode`` only)."""
+    e.g. a part stated for ``ceil_mode`` only).
+
+    >>> c = sympy.Symbol("c", integer=True, positive=True)
+    >>> env = more_sizes(lambda sizes: {}, {c: lambda sizes: sizes["c_i"]}, when=lambda sizes: "c_i" in sizes)
+    >>> env({"c_i": 3}), env({})
+    ({c: 3}, None)
+    """
 
     def out(sizes: dict[str, Any]) -> dict[Any, int] | None:
         if when is not None and not when(sizes):
@@ -339,7 +369,11 @@ def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
 
 def pool_axis(suffix: str) -> Axis:
     """A pooling axis: ``n, k, s`` and one padding ``p`` on both sides (no dilation: average pooling has
-    none), symbols ``n_h, k_h, s_h, p_h`` for ``suffix`` "h"."""
+    none), symbols ``n_h, k_h, s_h, p_h`` for ``suffix`` "h".
+
+    >>> pool_axis("h").m
+    floor((-k_h + n_h + 2*p_h)/s_h) + 1
+    """
     pos = dict(integer=True, positive=True)
     pad = sympy.Symbol(f"p_{suffix}", integer=True, nonnegative=True)
     n, k, s = (sympy.Symbol(f"{x}_{suffix}", **pos) for x in "nks")
@@ -354,7 +388,11 @@ def _flag(flag: Any, yes: Any, no: Any) -> Any:
 
 
 def pool_windows(ax: Axis, ceil_mode: Any) -> Any:
-    """Windows along ``ax``: ``m``, or ``m_ceil`` with ``ceil_mode`` (a bool or a 0/1 symbol)."""
+    """Windows along ``ax``: ``m``, or ``m_ceil`` with ``ceil_mode`` (a bool or a 0/1 symbol).
+
+    >>> pool_windows(Axis(5, 2, 2), False), pool_windows(Axis(5, 2, 2), True)  # n = 5, k = 2, s = 2
+    (2, 3)
+    """
     if isinstance(ceil_mode, bool):
         return ax.m_ceil if ceil_mode else ax.m
     return Piecewise((ax.m_ceil, sympy.Eq(ceil_mode, 1)), (ax.m, True))
@@ -364,7 +402,13 @@ def divisor(axes: Sequence[Axis], out: Sequence[Any], counters: Sequence[sympy.S
     """PyTorch's divisor ``N`` of window ``out``: the cells of the window inside the padded input
     (``count_include_pad``) or inside the input, axis by axis, ``Π_axes Σ_{t=1}^{k} [tap t counted]`` (ceil-mode
     windows may hang past the padded input: those cells never count).  ``include_pad``: a bool or a 0/1
-    symbol."""
+    symbol.
+
+    >>> i, t = indices("i t")
+    >>> ax = Axis(3, 3, 2, 1, 1, 1)  # n = 3, k = 3, s = 2, padding 1: window 2 covers cells 3, 4, 5 (5 is padding)
+    >>> [divisor([ax], [2], [t], flag).doit() for flag in (True, False)]
+    [3, 2]
+    """
     total = sympy.Integer(1)
     for ax, i, t in zip(axes, out, counters):
         cell = ax.tap(i, t)
@@ -382,7 +426,14 @@ def avg_pool(
     include_pad: Any,
 ) -> Any:
     """``[avg_pool(X)]_out = (1/N_out) Σ_taps X̃[tap cells]``: the window's sum (padding and cells past the padded
-    input read 0) over PyTorch's divisor (:func:`divisor`)."""
+    input read 0) over PyTorch's divisor (:func:`divisor`).
+
+    >>> from symconv.kernel import evaluate
+    >>> i, a, t = indices("i a t")
+    >>> X = IndexedBase("X")
+    >>> evaluate(avg_pool(X, [Axis(3, 3, 2, 1, 1, 1)], [i], [a], [t], False), {i: 2}, {X: [1, 2, 6]})
+    4
+    """
     cells = [ax.tap(i, a) for ax, i, a in zip(axes, out, taps)]
     return _taps(padded(X, axes, cells), axes, taps) / divisor(axes, out, counters, include_pad)
 
@@ -397,7 +448,14 @@ def pool_loss(
     include_pad: Any,
     ceil_mode: Any,
 ) -> Any:
-    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis)."""
+    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis).
+
+    >>> from symconv.kernel import evaluate
+    >>> i, a, t = indices("i a t")
+    >>> X, D = IndexedBase("X"), IndexedBase("delta")
+    >>> evaluate(pool_loss(D, X, [Axis(4, 2, 2)], [i], [a], [t], True, False), {}, {X: [1, 3, 5, 7], D: [1, 10]})
+    62
+    """
     body = delta[tuple(outs)] * avg_pool(X, axes, outs, taps, counters, include_pad)
     for ax, i in reversed(list(zip(axes, outs))):
         body = Sum(body, (i, 1, pool_windows(ax, ceil_mode)))

@@ -177,7 +177,6 @@ def _weight_form(B: System, x: Any, dq: Any, window: Any, k: tuple[int, ...]) ->
         dict(c_i=2, c_o=3, n=3, k=2),
         dict(c_i=3, c_o=2, n=(4, 3), k=(2, 3)),
         dict(c_i=4, c_o=2, n=3, k=2, groups=2),
-        dict(c_i=4, c_o=2, n=(5, 4), k=2, s=2, p=1, groups=2),
         dict(c_i=2, c_o=4, n=(4, 5), k=(3, 2), s=(1, 2), p=((1, 0), (0, 1)), d=(1, 2), groups=2),
     ],
 )
