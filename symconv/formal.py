@@ -447,8 +447,10 @@ def pool_loss(
     counters: Sequence[sympy.Symbol],
     include_pad: Any,
     ceil_mode: Any,
+    windows: Sequence[Any] | None = None,
 ) -> Any:
-    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis).
+    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis, or ``windows``:
+    symbols standing for them).
 
     >>> from symconv.kernel import evaluate
     >>> i, a, t = indices("i a t")
@@ -457,6 +459,7 @@ def pool_loss(
     62
     """
     body = delta[tuple(outs)] * avg_pool(X, axes, outs, taps, counters, include_pad)
-    for ax, i in reversed(list(zip(axes, outs))):
-        body = Sum(body, (i, 1, pool_windows(ax, ceil_mode)))
+    counts = windows or [pool_windows(ax, ceil_mode) for ax in axes]
+    for m, i in reversed(list(zip(counts, outs))):
+        body = Sum(body, (i, 1, m))
     return body

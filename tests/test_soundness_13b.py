@@ -13,7 +13,7 @@ import pytest
 import sympy
 from sympy import Piecewise
 
-from symconv.formal import Slice, corr, divisor, pool_windows, rot180, unflat_index
+from symconv.formal import Slice, corr, divisor, rot180, unflat_index
 from symconv.kernel import KernelError, Statement, Sum, scope_of
 from symconv.prove.bridge import bridge
 from symconv.theorems import channels as ch
@@ -85,7 +85,7 @@ def _avg_full_divisor():
     ceil-mode windows hanging past the padded input)."""
     within = sympy.And(po._in_window(po.PH, po.i, po.u), po._in_window(po.PW, po.j, po.v))
     body = Piecewise((po.D[po.i, po.j] / (po.PH.k * po.PW.k), within), (0, True))
-    return Sum(Sum(body, (po.j, 1, pool_windows(po.PW, po.CEIL))), (po.i, 1, pool_windows(po.PH, po.CEIL)))
+    return Sum(Sum(body, (po.j, 1, po.M_W)), (po.i, 1, po.M_H))
 
 
 def _avg_divisor_counting_padding():
@@ -93,12 +93,12 @@ def _avg_divisor_counting_padding():
     share = po.D[po.i, po.j] / divisor((po.PH, po.PW), (po.i, po.j), (po.t_h, po.t_w), True)
     within = sympy.And(po._in_window(po.PH, po.i, po.u), po._in_window(po.PW, po.j, po.v))
     body = Piecewise((share, within), (0, True))
-    return Sum(Sum(body, (po.j, 1, pool_windows(po.PW, po.CEIL))), (po.i, 1, pool_windows(po.PH, po.CEIL)))
+    return Sum(Sum(body, (po.j, 1, po.M_W)), (po.i, 1, po.M_H))
 
 
 def _mass_kept():
     """Σ ∂ℓ/∂X = Σ δ for average pooling too (false when padding cells count in N_w)."""
-    return Sum(Sum(po.D[po.i, po.j], (po.j, 1, pool_windows(po.PW, po.CEIL))), (po.i, 1, pool_windows(po.PH, po.CEIL)))
+    return Sum(Sum(po.D[po.i, po.j], (po.j, 1, po.M_W)), (po.i, 1, po.M_H))
 
 
 ONE_SIZE = {  # a bridge size where the variant is false (the bridge stops at the first mismatch anyway)

@@ -14,7 +14,7 @@ import sympy
 from sympy import IndexedBase, Piecewise
 
 from ..formal import avg_pool, divisor, indices, pool_axis, pool_loss, pool_windows
-from ..kernel import Proof, Statement, Sum, Thm
+from ..kernel import Proof, Statement, Sum, Thm, evaluate
 from ..spec import pool_window
 from ..systems import System, window_taps
 from .gradients import transposed
@@ -122,12 +122,17 @@ X, D = IndexedBase("X"), IndexedBase("delta")
 CEIL = sympy.Symbol("ceil_mode", integer=True, nonnegative=True)
 CIP = sympy.Symbol("count_include_pad", integer=True, nonnegative=True)
 POOL_ENTRY = ((u, 1, PH.n), (v, 1, PW.n))
-#: where PyTorch's avg_pool2d is defined: p ≤ k // 2, one window fits (with s − 1 cells of slack in ceil mode)
+#: the windows per axis, named: m = ⌊…⌋ + 1, or PyTorch's ceil-mode count (a definition, not a restriction)
+M_H, M_W = sympy.symbols("m_h m_w", integer=True, positive=True)
+WINDOWS = (sympy.Eq(M_H, pool_windows(PH, CEIL)), sympy.Eq(M_W, pool_windows(PW, CEIL)))
+#: where PyTorch's avg_pool2d is defined: p ≤ k // 2, one window fits (with s − 1 cells of slack in ceil mode);
+#: the flags are 0 or 1; m_h, m_w are the window counts
 POOL_DOMAIN = (
     *(sympy.Le(2 * ax.lo, ax.k) for ax in (PH, PW)),
     *(sympy.Le(ax.k, ax.n + 2 * ax.lo + CEIL * (ax.s - 1)) for ax in (PH, PW)),
     sympy.Le(CEIL, 1),
     sympy.Le(CIP, 1),
+    *WINDOWS,
 )
 #: small bridge sizes: each combination of the flags, padding, windows hanging past the padded input
 POOL_BRIDGE = (
@@ -148,11 +153,11 @@ def _in_window(ax, out: Any, cell: Any) -> Any:
     return sympy.And(sympy.Le(1, offset), sympy.Le(offset, ax.k))
 
 
-def _up(include_pad: Any, ceil_mode: Any) -> Any:
+def _up(include_pad: Any) -> Any:
     """The notes' up(δ) at (u, v): every window containing (u, v) passes on δ_w / N_w."""
     share = D[i, j] / divisor((PH, PW), (i, j), (t_h, t_w), include_pad)
     body = Piecewise((share, sympy.And(_in_window(PH, i, u), _in_window(PW, j, v))), (0, True))
-    return Sum(Sum(body, (j, 1, pool_windows(PW, ceil_mode))), (i, 1, pool_windows(PH, ceil_mode)))
+    return Sum(Sum(body, (j, 1, M_W)), (i, 1, M_H))
 
 
 def _avg_pool_proof(st: Statement) -> Thm:
@@ -175,6 +180,8 @@ def _pool_sizes(sizes: dict[str, Any]) -> dict[Any, int] | None:
     out: dict[Any, int] = {CEIL: int(ceil), CIP: int(cip)}
     for ax, n, k, s, (lo, _hi) in zip((PH, PW), w.size, w.kernel, w.stride, w.padding):
         out.update({ax.n: n, ax.k: k, ax.s: s, ax.lo: lo})
+    for definition in WINDOWS:  # the formula's count; the bridge then compares values with the operators
+        out[definition.lhs] = int(evaluate(definition.rhs, out, {}))
     return out
 
 
@@ -183,8 +190,8 @@ general(
     General(
         Statement(
             "grad_avg_pool",
-            sympy.Derivative(pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL), X[u, v]),
-            _up(CIP, CEIL),
+            sympy.Derivative(pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL, (M_H, M_W)), X[u, v]),
+            _up(CIP),
             POOL_DOMAIN + POOL_RANGES,
         ),
         _avg_pool_proof,
@@ -293,7 +300,7 @@ def _mass_proof(st: Statement) -> Thm:
 
 
 #: ℓ's gradient summed over the input: Σ_{u,v} ∂ℓ/∂X_{u,v}; Σ_w δ_w·avg_pool(𝟙)_w
-MASS_LOSS = pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL)
+MASS_LOSS = pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL, (M_H, M_W))
 ONES = avg_pool(lambda *_: 1, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP)
 
 general(
@@ -302,7 +309,7 @@ general(
         Statement(
             "grad_pool_mass (avg)",
             Sum(Sum(sympy.Derivative(MASS_LOSS, X[u, v]), (v, 1, PW.n)), (u, 1, PH.n)),
-            Sum(Sum(D[i, j] * ONES, (j, 1, pool_windows(PW, CEIL))), (i, 1, pool_windows(PH, CEIL))),
+            Sum(Sum(D[i, j] * ONES, (j, 1, M_W)), (i, 1, M_H)),
             POOL_DOMAIN,
         ),
         _mass_proof,
