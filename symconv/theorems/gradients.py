@@ -419,9 +419,12 @@ def _layer(bias: Any = None) -> Any:
 
 
 def _channel_sizes(groups: bool = True) -> Any:
-    """The bridge map: the axes' sizes, ``g`` and the channels per group (``g = 1`` without groups)."""
+    """The bridge map: the axes' sizes, ``g`` and the channels per group (a statement without groups: the
+    channel counts, and no size with groups)."""
     extra = {ci_g: lambda s: s["c_i"] // s.get("groups", 1), co_g: lambda s: s["c_o"] // s.get("groups", 1)}
-    return more_sizes(axes_env(H, V), {**extra, g: lambda s: s.get("groups", 1)} if groups else extra)
+    if groups:
+        return more_sizes(axes_env(H, V), {**extra, g: lambda s: s.get("groups", 1)})
+    return more_sizes(axes_env(H, V), extra, when=lambda s: s.get("groups", 1) == 1)
 
 
 #: ℓ = Σ_q Σ_{i,j} δ_{q,i,j} (Σ_e [X_{first(q)+e} * W_{q,e}]_{i,j} + b_q): PyTorch's conv2d with groups and bias
@@ -494,6 +497,7 @@ general(
         _pair_proof,
         entry=PAIR_ENTRY,
         sizes=_channel_sizes(groups=False),
+        bridge_sizes=(*CHANNEL_SIZES[:2], dict(c_i=2, c_o=3, n=(3, 4), k=2, s=(1, 2), p=((1, 0), (0, 1)), d=(1, 2))),
         arrays={"X": X, "W": W, "Bpd": BPD, "delta": D},
         domain=FITS,
     ),
