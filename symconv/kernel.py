@@ -506,8 +506,8 @@ def _eq_same_head(a: Any, b: Any, ctx: Context | None) -> bool:
                 return False
             seen.append(ca)
         return True
-    if isinstance(a, KroneckerDelta):
-        (da, _), (db, _) = a.args, b.args
+    if isinstance(a, KroneckerDelta):  # δ(x, y) = [x − y = 0]: compare the differences, up to sign
+        da, db = a.args[0] - a.args[1], b.args[0] - b.args[1]
         return _eq(da, db, ctx) or _eq(da, -db, ctx)
     if isinstance(a, Indexed):
         return (

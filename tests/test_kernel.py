@@ -200,3 +200,98 @@ def test_the_chain_rule_through_an_uninterpreted_activation():
     assert evaluate(fp(X[1]), {}, {X: [h]}) == sympy.Derivative(f(h), h)
     assert evaluate(sympy.Derivative(ell, X[u]), {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)
     assert evaluate(st.rhs, {n: 2, u: 2}, {X: [h, g], W: [3, 5]}) == 5 * sympy.Derivative(f(g), g)
+
+
+def test_kronecker_deltas_compare_by_their_equation():
+    """Regression (found by a soundness test of the Toeplitz form): SymPy stores δ(x − y, 0) as δ(0, x − y),
+    and comparing first arguments made every two deltas equal."""
+    assert not equal(KroneckerDelta(i, 1), KroneckerDelta(i, 2))
+    assert equal(KroneckerDelta(i, j + 1), KroneckerDelta(j + 1, i)) and equal(
+        KroneckerDelta(i - j, 1), KroneckerDelta(i, j + 1)
+    )
+    with pytest.raises(KernelError, match="qed"):
+        Proof(Statement("bad", KroneckerDelta(i, 1), KroneckerDelta(i, 2))).qed()
+
+
+# --- the kernel's equality against its own semantics, on random terms -----------------------------------
+
+import random  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_BOUND_VARS = sympy.symbols("a b", integer=True)
+_FREE = (i, j)
+
+
+def _index(draw, scope):
+    base = draw(st.sampled_from([*_FREE, *scope, sympy.Integer(1), sympy.Integer(2)]))
+    return base + draw(st.integers(-1, 1))
+
+
+@st.composite
+def _terms(draw, depth=2, scope=()):
+    kind = draw(
+        st.sampled_from(["x", "int", "var", "delta", "ind", "sum", "add", "mul"] if depth else ["x", "int", "var"])
+    )
+    if kind == "x":
+        return X[_index(draw, scope)]
+    if kind == "int":
+        return sympy.Integer(draw(st.integers(0, 2)))
+    if kind == "var":
+        return draw(st.sampled_from([*_FREE, *scope]))
+    if kind == "delta":
+        return KroneckerDelta(_index(draw, scope), _index(draw, scope))
+    if kind == "ind":
+        rel = draw(st.sampled_from([sympy.Le, sympy.Lt, sympy.Eq]))
+        return Piecewise((draw(_terms(depth - 1, scope)), rel(_index(draw, scope), _index(draw, scope))), (0, True))
+    if kind == "sum":
+        var = _BOUND_VARS[len(scope) % 2]
+        lo = _index(draw, scope)
+        return Sum(draw(_terms(depth - 1, (*scope, var))), (var, lo, lo + draw(st.integers(-1, 2))))
+    left, right = draw(_terms(depth - 1, scope)), draw(_terms(depth - 1, scope))
+    return left + right if kind == "add" else left * right
+
+
+def _mutations(term):
+    """Small edits of a term: some keep its value (renaming, reordering), most change it."""
+    out = [term.xreplace({i: j, j: i}), term.xreplace({i: i + 1}), term + 1, 2 * term]
+    for node in sympy.preorder_traversal(term):
+        if isinstance(node, KroneckerDelta):
+            out.append(term.xreplace({node: KroneckerDelta(node.args[1], node.args[0])}))  # same value
+            out.append(term.xreplace({node: KroneckerDelta(node.args[0] + 1, node.args[1])}))
+        if isinstance(node, sympy.Sum):
+            var, lo, hi = node.limits[0]
+            out.append(term.xreplace({node: Sum(node.function, (var, lo, hi + 1))}))
+            new = sympy.Symbol(f"{var}2", integer=True)
+            out.append(term.xreplace({node: Sum(node.function.xreplace({var: new}), (new, lo, hi))}))  # same value
+        if isinstance(node, Piecewise):
+            out.append(term.xreplace({node: node.args[0][0]}))
+    return out
+
+
+def _values(term, seed):
+    rng = random.Random(seed)
+    values = []
+    for _ in range(12):
+        env = {i: rng.randint(-1, 3), j: rng.randint(-1, 3)}
+        data = [rng.randint(-3, 3) for _ in range(12)]
+        try:
+            values.append((tuple(env.items()), tuple(data), evaluate(term.xreplace({}), env, {X: data})))
+        except Exception:  # an index outside the sample tensor: no value there
+            values.append(None)
+    return values
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_terms(), st.integers(0, 10**6))
+def test_the_kernel_never_calls_terms_equal_that_differ_somewhere(term, seed):
+    """Soundness of ``equal`` (the comparison every rule's result goes through): whenever it says two terms
+    are equal, the kernel's own semantics (exact evaluation) agrees at random points."""
+    shifted = term.xreplace({X: IndexedBase("X")})  # same tensor
+    for other in _mutations(shifted):
+        if not equal(term, other):
+            continue
+        for left, right in zip(_values(term, seed), _values(other, seed)):
+            if left is not None and right is not None:
+                assert left[2] == right[2], (term, other, left)

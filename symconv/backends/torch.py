@@ -30,7 +30,7 @@ import sympy
 from .. import budget
 from ..coerce import EXPECTED, check_ordered, entry, object_entries
 from ..errors import ParameterError, ShapeError, public
-from ..spec import Window, as_int, conv_window, padding_pairs, pool_window, transpose_window
+from ..spec import as_int, conv_window, padding_pairs, pool_window, transpose_window
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -608,7 +608,7 @@ def corr1d_vjp(
     >>> dx.tolist(), dw.tolist()
     ([1.0, 11.0, 10.0], [3.0, 5.0])
     """
-    g = grad(lambda x, w: corr1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    g = _grad(lambda x, w: corr1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta, "delta")
     return g["x"], g["w"]
 
 
@@ -622,7 +622,7 @@ def conv1d_vjp(
     >>> dx.tolist(), dw.tolist()
     ([10.0, 11.0, 1.0], [5.0, 3.0])
     """
-    g = grad(lambda x, w: conv1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta)
+    g = _grad(lambda x, w: conv1d(x, w, stride, padding, dilation), {"x": x, "w": w}, delta, "delta")
     return g["x"], g["w"]
 
 
@@ -636,7 +636,7 @@ def corr3d_vjp(
     >>> dK.flatten().tolist()
     [6.0, 22.0]
     """
-    g = grad(lambda X, K: corr3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    g = _grad(lambda X, K: corr3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta, "delta")
     return g["X"], g["K"]
 
 
@@ -650,7 +650,7 @@ def conv3d_vjp(
     >>> dK.flatten().tolist()
     [22.0, 6.0]
     """
-    g = grad(lambda X, K: conv3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta)
+    g = _grad(lambda X, K: conv3d(X, K, stride, padding, dilation), {"X": X, "K": K}, delta, "delta")
     return g["X"], g["K"]
 
 
@@ -711,74 +711,8 @@ def pool2d_vjp(
     >>> pool2d_vjp([[1, 1], [0, 1]], [[6]], 2, tie="split").tolist()
     [[2.0, 2.0], [0.0, 2.0]]
     """
-    if tie not in (None, "first", "split"):
-        raise ParameterError("tie", tie, "None, 'first' or 'split'")
     args = (kernel_size, stride, padding, mode, dilation, ceil_mode, count_include_pad, divisor_override)
-    (Xt,) = _operands(None, X=X)
-    _check("X", Xt, (2, 3), "(H, W) or (C, H, W)")
-    check_ordered(Xt, "X")
-    window = pool_window(tuple(Xt.shape[-2:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
-    if mode == "max" and tie == "split":
-        out_shape = tuple(pool2d(Xt, *args).shape[-2:])  # torch's own output size
-        return _grad(lambda X: _amax_pool(X, window, out_shape), {"X": Xt}, delta, "delta")["X"]
-    if mode == "max":
-        real = _real_windows(window, tuple(pool2d(Xt, *args).shape[-2:]))
-        if not all(all(axis) for axis in real):
-            return _max_pool_vjp_by_indices(Xt, delta, window, real)
-    return _grad(lambda X: pool2d(X, *args), {"X": Xt}, delta, "delta")["X"]
-
-
-def _real_windows(window: Window, out_shape: tuple[int, ...]) -> list[list[bool]]:
-    """Per axis, whether each window position reads at least one cell of the input (not only padding)."""
-    return [
-        [any(0 <= i * s - lo + a * d < n for a in range(k)) for i in range(o)]
-        for o, n, k, s, (lo, _), d in zip(
-            out_shape, window.size, window.kernel, window.stride, window.padding, window.dilation
-        )
-    ]
-
-
-def _max_pool_vjp_by_indices(X: Tensor, delta: Any, window: Window, real: list[list[bool]]) -> Tensor:
-    """Max pooling's backward for windows of padding only (possible with dilation): zero gradient there.
-
-    ``max_pool2d``'s own backward writes to the index it recorded for such a
-    window, which lies outside the input (a crash, or a wrong cell); so its
-    forward's indices are scattered here, for the windows that read the input only.
-    """
-    torch = _torch()
-    X3 = X if X.dim() == 3 else X[None]
-    p = tuple(lo for lo, _ in window.padding)
-    Y, index = _F().max_pool2d(
-        X3, window.kernel, window.stride, p, window.dilation, ceil_mode=window.ceil_mode, return_indices=True
-    )
-    (D,) = _operands(X.device, delta=delta)
-    D3 = D.reshape(Y.shape) if D.shape == (Y.shape if X.dim() == 3 else Y.shape[1:]) else None
-    if D3 is None:
-        raise ShapeError("delta", D, f"the forward output's shape {tuple(Y.shape if X.dim() == 3 else Y.shape[1:])}")
-    keep = torch.tensor(real[0], device=X.device)[:, None] & torch.tensor(real[1], device=X.device)[None, :]
-    D3 = torch.where(keep, D3.to(X.dtype), torch.zeros((), dtype=X.dtype, device=X.device))
-    safe = torch.where(keep, index, torch.zeros((), dtype=index.dtype, device=X.device))
-    dX = torch.zeros(X3.shape[0], X3.shape[1] * X3.shape[2], dtype=X.dtype, device=X.device)
-    dX.scatter_add_(1, safe.reshape(X3.shape[0], -1), D3.reshape(X3.shape[0], -1))
-    return dX.reshape(X.shape)
-
-
-def _amax_pool(X: Tensor, window: Any, out_shape: tuple[int, int]) -> Tensor:
-    """Max pooling as ``amax`` over unfolded windows (ties share the gradient)."""
-    torch, F = _torch(), _F()
-    (lo_h, _), (lo_w, _) = window.padding
-    extents = [d * (k - 1) + 1 for d, k in zip(window.dilation, window.kernel)]
-    # -inf padding, long enough on the right for the last (ceil-mode) window
-    right = [
-        (o - 1) * s + e - (n + lo)
-        for o, s, e, n, lo in zip(out_shape, window.stride, extents, window.size, (lo_h, lo_w))
-    ]
-    flat = X.reshape(-1, 1, *X.shape[-2:])
-    padded = F.pad(flat, (lo_w, max(right[1], 0), lo_h, max(right[0], 0)), value=-torch.inf)
-    cols = F.unfold(padded, window.kernel, dilation=window.dilation, stride=window.stride)
-    grid = [(m - e) // s + 1 for m, e, s in zip(padded.shape[-2:], extents, window.stride)]
-    cols = cols.reshape(flat.shape[0], -1, *grid)[:, :, : out_shape[0], : out_shape[1]]
-    return torch.amax(cols, dim=1).reshape(*X.shape[:-2], *out_shape)
+    return _pool_vjp(X, delta, 2, args, tie)
 
 
 @public
@@ -839,18 +773,26 @@ def pool3d_vjp(
 
 
 def _pool_vjp(X: Any, delta: Any, dims: int, args: tuple, tie: str | None, name: str = "X") -> Tensor:
+    """Pooling's backward by ``torch.autograd``, in any dimension.
+
+    Max pooling runs on the input padded with ``-inf`` explicitly (then pooled without padding): a window
+    of padding only (possible with dilation) then routes its gradient into the padding, which is cropped,
+    so torch's own backward never writes outside the input (it crashes the process there, when it pads).
+    ``tie="split"`` reduces the windows with ``torch.amax``, which shares the gradient among tied maxima.
+    """
     if tie not in (None, "first", "split"):
         raise ParameterError("tie", tie, "None, 'first' or 'split'")
     kernel_size, stride, padding, mode, dilation, ceil_mode, _cip, _div = args
-    pool = {1: pool1d, 3: pool3d}[dims]
-    if mode != "max":
-        return grad(lambda X: pool(X, *args), {"X": X}, delta)["X"]
+    pool = {1: pool1d, 2: pool2d, 3: pool3d}[dims]
     (Xt,) = _operands(None, **{name: X})
     _check(name, Xt, (dims, dims + 1), POOL_LAYOUTS[dims])
+    check_ordered(Xt, name)
+    if mode != "max":
+        return _grad(lambda X: pool(X, *args), {"X": Xt}, delta, "delta")["X"]
     window = pool_window(tuple(Xt.shape[-dims:]), kernel_size, stride, padding, dilation, ceil_mode, mode)
     out_shape = tuple(pool(Xt, *args).shape[-dims:])  # torch's own output size
     reduce = _unfold_amax if tie == "split" else _padded_max_pool
-    return grad(lambda X: reduce(X, window, out_shape), {"X": Xt}, delta)["X"]
+    return _grad(lambda X: reduce(X, window, out_shape), {"X": Xt}, delta, "delta")["X"]
 
 
 def _padded(X: Tensor, window: Any, out_shape: tuple[int, ...]) -> Tensor:
