@@ -211,7 +211,44 @@ def check_term(expr: Any, where: str = "term") -> sympy.Basic:
                 )
         if isinstance(node, Pow) and not node.exp.is_Integer:
             raise KernelError(f"{where}: the power {node} has a non-integer exponent")
+        if isinstance(node, (sympy.Sum, sympy.Product)):
+            for _var, *bounds in node.limits:
+                for bound in bounds:
+                    _integer(bound, f"{where}: a limit of {type(node).__name__}")
     return expr
+
+
+def integer_term(e: Any) -> bool:
+    """Whether a term denotes an integer for every value of its symbols: integer symbols and constants
+    under ``+ − ·`` and non-negative powers, ``floor``/``ceiling`` of anything, ``Mod``/``Max``/``Min`` and
+    ``Piecewise`` of integer terms, Kronecker deltas, sums of integer terms.  Tensor entries, rationals and
+    uninterpreted functions are not: an index, a range limit or a substituted size must be an integer term.
+
+    >>> n = sympy.Symbol("n", integer=True)
+    >>> integer_term(sympy.floor(n / 2) + 3 * n), integer_term(n / 2), integer_term(IndexedBase("X")[n])
+    (True, False, False)
+    """
+    e = sympy.sympify(e)
+    if isinstance(e, (sympy.Integer, sympy.floor, sympy.ceiling, KroneckerDelta)):
+        return True
+    if isinstance(e, Symbol):
+        return e.is_integer is True
+    if isinstance(e, (Add, Mul, sympy.Mod, sympy.Max, sympy.Min)):
+        return all(integer_term(a) for a in e.args)
+    if isinstance(e, Pow):
+        return e.exp.is_Integer and int(e.exp) >= 0 and integer_term(e.base)
+    if isinstance(e, Piecewise):
+        return all(integer_term(x) for x, _c in e.args)
+    if isinstance(e, (sympy.Sum, sympy.Product)):
+        return integer_term(e.function)
+    return False
+
+
+def _integer(e: Any, what: str) -> Any:
+    e = sympy.sympify(e)
+    if not integer_term(e):
+        raise KernelError(f"{what}: {e} is not an integer term (an index, a range limit or a size must be)")
+    return e
 
 
 def _is_label(sym: Symbol, expr: sympy.Basic) -> bool:
@@ -1046,6 +1083,7 @@ class Proof:
         rest = sympy.expand(value - coef * new)
         if coef not in (1, -1) or new in free_symbols(rest) or var in free_symbols(rest):
             raise KernelError(f"reindex: {var} = {value} is not ±{new} + c with c free of {var} and {new}")
+        _integer(rest, "reindex: the offset")
         _, lo, hi = _limits(node)
         body = node.function
         if new != var and new in free_symbols(body):
@@ -1060,7 +1098,7 @@ class Proof:
         """``Σ_{w=lo}^{hi} f(w) = Σ_{v=a·lo+b}^{a·hi+b} [v ≡ b (mod a)] f((v − b)/a)`` for ``a ≥ 1``."""
         node, ctx, path = self._binder(var, (Sum,), which=which)
         _bare(new, "stretch")
-        a, b = sympy.sympify(a), sympy.sympify(b)
+        a, b = _integer(a, "stretch: a"), _integer(b, "stretch: b")
         if {var, new} & (free_symbols(a) | free_symbols(b)):
             raise KernelError(f"stretch: a = {a} and b = {b} must be free of {var} and {new}")
         if not ctx.entails(sympy.Ge(a, 1)):
@@ -1135,6 +1173,8 @@ class Proof:
         beta = sympy.expand(diff - alpha * var)
         if var in free_symbols(alpha) | free_symbols(beta) or alpha == 0:
             raise KernelError(f"collapse: {delta} is not linear in {var}")
+        if not (integer_term(alpha) and integer_term(beta)):  # δ(v, x) for a non-integer x is 0 for every v
+            raise KernelError(f"collapse: {delta} is not αv + β with integer terms α, β")
         if not ctx.entails(sympy.Ne(alpha, 0)):
             raise KernelError(f"collapse: α = {alpha} ≠ 0 is not entailed")
         root = -beta / alpha
@@ -1149,6 +1189,7 @@ class Proof:
         """``Σ_{lo}^{hi} f = Σ_{lo}^{at} f + Σ_{at+1}^{hi} f`` (``Π``: a product) when ``lo − 1 ≤ at ≤ hi``."""
         node, ctx, path = self._binder(var, which=which)
         _, lo, hi = _limits(node)
+        at = _integer(at, "split: the point")
         if not ctx.entails(sympy.And(sympy.Le(lo - 1, at), sympy.Le(at, hi))):
             raise KernelError(f"split: {lo} − 1 ≤ {at} ≤ {hi} is not entailed")
         cls, join = (Sum, Add) if isinstance(node, sympy.Sum) else (Product, Mul)
@@ -1176,6 +1217,7 @@ class Proof:
         if _indicator(body):
             body, cond = body.args[0]
         cond2 = check_term(sympy.sympify(cond2), "rerange: condition")
+        lo2, hi2 = _integer(lo2, "rerange: the new lower limit"), _integer(hi2, "rerange: the new upper limit")
         if var in free_symbols(lo2) | free_symbols(hi2):
             raise KernelError(f"rerange: the new bounds mention {var}")
         old = sympy.And(sympy.Le(lo, var), sympy.Le(var, hi), cond)
@@ -1307,6 +1349,9 @@ class Proof:
         unknown = set(subs) - thm.params - tensors
         if unknown:
             raise KernelError(f"instance: {sorted(map(str, unknown))} are not parameters of {thm.name}")
+        for key, value in subs.items():
+            if not isinstance(key, IndexedBase):
+                _integer(value, f"instance of {thm.name}: the value for {key}")
         for t in tensors:
             if not isinstance(subs[t], IndexedBase):
                 raise KernelError(f"instance: a tensor ({t}) is renamed to a tensor only, not {subs[t]}")

@@ -317,3 +317,19 @@ def test_rot180_and_conv_formulas_are_what_the_statement_says():
     assert equal(st.rhs, corr(X, rot180(W, (H, V)), (H, V), (i, j), (a, b)))
     assert not equal(st.rhs, corr(X, W, (H, V), (i, j), (a, b)))
     assert KroneckerDelta(1, 2) == 0
+
+
+def test_integer_parameters_take_integer_terms_only():
+    """Regression (found by helper i13b1): a lemma proved for integers instantiated at a tensor entry."""
+    x = sympy.Symbol("x", integer=True)
+    halves = by_solver(Statement("halves", sympy.floor((x + 1) / 2) + sympy.floor(x / 2), x))
+    bad = Statement("bad", sympy.floor((X[1] + 1) / 2) + sympy.floor(X[1] / 2), X[1])
+    with pytest.raises(KernelError, match="not an integer term"):
+        Proof(bad).instance(halves, {x: X[1]})
+    with pytest.raises(KernelError, match="not an integer term"):
+        Proof(Statement("half_shift", Sum(X[a], (a, 1, n)), 0)).reindex(a, a + sympy.Rational(1, 2))
+    off = Statement("delta_at_an_entry", Sum(KroneckerDelta(a, X[1]) * W[a], (a, 1, n)), 0)
+    with pytest.raises(KernelError, match="integer terms"):
+        Proof(off).collapse(a)  # δ(a, X[1]) is 0 for every integer a when X[1] is not an integer
+    with pytest.raises(KernelError, match="not an integer term"):
+        Statement("rational_limit", Sum(X[a], (a, 1, n / 2)), 0)
