@@ -33,15 +33,29 @@ from .spec import conv_window, per_dim
 
 __all__ = [
     "Axis",
+    "Mapped",
+    "Slice",
     "axes_env",
     "size_env",
+    "channel_loss",
     "conv",
     "corr",
+    "corr_channels",
     "dilated",
+    "flat_index",
+    "group_first",
     "indices",
+    "avg_pool",
+    "avg_pool_padded",
+    "divisor",
     "layer_loss",
+    "more_sizes",
+    "pool_axis",
+    "pool_loss",
+    "pool_windows",
     "padded",
     "rot180",
+    "unflat_index",
 ]
 
 
@@ -89,6 +103,14 @@ class Axis:
     def m(self) -> Any:
         """The number of windows (output size)."""
         return sympy.floor((self.n + self.lo + self.hi - self.d * (self.k - 1) - 1) / self.s) + 1
+
+    @property
+    def m_ceil(self) -> Any:
+        """The number of windows with PyTorch's ``ceil_mode``: ``o = ⌈(n + p^lo + p^hi − d(k − 1) − 1)/s⌉ + 1``,
+        minus 1 when that last window would start in the right padding (``(o − 1)s ≥ n + p^lo``), the closed
+        form proved by ``pool_ceil_mode_size``."""
+        top = sympy.ceiling((self.n + self.lo + self.hi - self.d * (self.k - 1) - 1) / self.s) + 1
+        return Piecewise((top, sympy.Lt((top - 1) * self.s, self.n + self.lo)), (top - 1, True))
 
     def tap(self, i: Any, a: Any) -> Any:
         """Padded cell read by tap ``a`` of window ``i``."""
@@ -393,12 +415,12 @@ def taps_inside(axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.S
     return count
 
 
-def avg_pool(X: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
+def avg_pool_padded(X: Any, axes: Sequence[Axis], out: Sequence[Any], taps: Sequence[sympy.Symbol]) -> Any:
     """``[avgpool(X)]_i = (Σ_a X̃_{tap}) / (taps inside the padded input)``: average pooling with
-    ``count_include_pad`` (PyTorch's default), ``ceil_mode`` off.
+    ``count_include_pad`` (PyTorch's default), ``ceil_mode`` off (:func:`avg_pool` has both flags).
 
     >>> i, a = indices("i a")
-    >>> window, divisor = sympy.fraction(avg_pool(IndexedBase("X"), [Axis(3, 2)], [i], [a]))
+    >>> window, divisor = sympy.fraction(avg_pool_padded(IndexedBase("X"), [Axis(3, 2)], [i], [a]))
     >>> window
     Sum(Piecewise((X[a + i - 1], (a + i >= 2) & (a + i <= 4)), (0, True)), (a, 1, 2))
     >>> divisor
@@ -442,6 +464,127 @@ def row_major_cell(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
     return (pos, *cells)
 
 
+# --- channels, groups, bias (notes 6.2.3; PyTorch's conv2d with groups) ---------------------------------
+
+
+class Slice:
+    """``X[c, ·, ·]``: a tensor with its leading indices fixed (``Slice(X, c)[u, v]`` is ``X[c, u, v]``), so
+    that :func:`corr`, :func:`padded`, :func:`dilated` and :func:`rot180` act on one channel.
+
+    >>> X = IndexedBase("X")
+    >>> Slice(X, 2)[3, 4]
+    X[2, 3, 4]
+    """
+
+    def __init__(self, base: Any, *lead: Any) -> None:
+        self.base, self.lead = base, lead
+
+    def __getitem__(self, idx: Any) -> Any:
+        idx = idx if isinstance(idx, tuple) else (idx,)
+        return self.base[(*self.lead, *idx)]
+
+
+class Mapped:
+    """``f(X)`` elementwise: ``Mapped(f, X)[u, v]`` is ``f(X[u, v])`` (an activation applied to a layer's
+    output, e.g. ``X^(l+1) = f(H^(l))``); usable wherever a tensor is (:class:`Slice`, :func:`corr`).
+
+    >>> Mapped(sympy.Function("f"), IndexedBase("H"))[1, 2]
+    f(H[1, 2])
+    """
+
+    def __init__(self, fn: Any, base: Any) -> None:
+        self.fn, self.base = fn, base
+
+    def __getitem__(self, idx: Any) -> Any:
+        return self.fn(self.base[idx])
+
+
+def group_first(q: Any, per_in: Any, per_out: Any) -> Any:
+    """The input channels of output channel ``q`` (1-based) with ``g`` groups of ``per_in = c_i/g`` input and
+    ``per_out = c_o/g`` output channels are ``group_first + 1 … group_first + per_in``:
+    ``⌊(q − 1)/per_out⌋ · per_in`` (PyTorch's ``(p // (c_o // g)) * (c_i // g)``, 0-based ``p = q − 1``).
+
+    >>> [group_first(q, 3, 2) for q in range(1, 5)]  # c_i = 6, c_o = 4, g = 2
+    [0, 0, 3, 3]
+    """
+    return sympy.floor((q - 1) / per_out) * per_in
+
+
+def corr_channels(
+    X: Any,
+    W: Any,
+    axes: Sequence[Axis],
+    q: Any,
+    out: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    e: sympy.Symbol,
+    per_in: Any,
+    first: Any = 0,
+    bias: Any = None,
+) -> Any:
+    """``[H]_{q,out} = Σ_{e=1}^{per_in} [X_{first+e} * W_{q,e}]_out (+ b_q)``: output channel ``q`` of a
+    multi-channel correlation reading input channels ``first + 1 … first + per_in`` (``first`` from
+    :func:`group_first` with groups, 0 without); ``W`` has shape ``(c_o, per_in, k_h, k_w)``.
+
+    >>> from symconv.kernel import evaluate
+    >>> q, i, a, e = indices("q i a e")
+    >>> H = corr_channels(IndexedBase("X"), IndexedBase("W"), [Axis(3, 2)], q, [i], [a], e, 2)
+    >>> evaluate(H, {q: 1, i: 1}, {IndexedBase("X"): [[1, 2, 3], [4, 5, 6]], IndexedBase("W"): [[[1, 0], [0, 1]]]})
+    6
+    """
+    body = Sum(corr(Slice(X, first + e), Slice(W, q, e), axes, out, taps), (e, 1, per_in))
+    return body if bias is None else body + bias[q]
+
+
+def channel_loss(
+    delta: IndexedBase,
+    forward: Any,
+    axes: Sequence[Axis],
+    q: sympy.Symbol,
+    c_out: Any,
+    outs: Sequence[Any],
+) -> Any:
+    """``ℓ = Σ_{q=1}^{c_out} Σ_out δ[q, out]·forward(q, out)`` over every output cell of every channel (a linear
+    loss whose gradient with respect to the layer's output is ``δ``); ``forward(q, outs)`` is the entry.
+
+    >>> q, i = indices("q i")
+    >>> channel_loss(IndexedBase("delta"), lambda q, outs: IndexedBase("H")[(q, *outs)], [Axis(3, 2)], q, 2, [i])
+    Sum(Sum(H[q, i]*delta[q, i], (i, 1, 2)), (q, 1, 2))
+    """
+    body = delta[(q, *outs)] * forward(q, outs)
+    for ax, i in reversed(list(zip(axes, outs))):
+        body = Sum(body, (i, 1, ax.m))
+    return Sum(body, (q, 1, c_out))
+
+
+def flat_index(cells: Sequence[Any], sizes: Sequence[Any]) -> Any:
+    """Row-major position (1-based) of the cell ``cells`` in an array of shape ``sizes``:
+    ``(i − 1) n_w + j`` in 2-D (what ``reshape`` to one axis does).
+
+    >>> flat_index((2, 3), (4, 5))
+    8
+    """
+    pos = sympy.Integer(0)
+    for cell, size in zip(cells, sizes):
+        pos = pos * size + (cell - 1)
+    return pos + 1
+
+
+def unflat_index(pos: Any, sizes: Sequence[Any]) -> tuple[Any, ...]:
+    """The cell at row-major position ``pos`` (1-based) of an array of shape ``sizes``: in 2-D
+    ``(⌊(pos − 1)/n_w⌋ + 1, (pos − 1) mod n_w + 1)`` (what ``reshape`` from one axis does).
+
+    >>> unflat_index(8, (4, 5))
+    (2, 3)
+    """
+    cells: list[Any] = []
+    rest = pos - 1
+    for size in reversed(sizes[1:]):
+        cells.insert(0, sympy.Mod(rest, size) + 1)
+        rest = sympy.floor(rest / size)
+    return (rest + 1, *cells)
+
+
 def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
     """A bridge map (e.g. :func:`axes_env`'s) with further symbols ``extra`` (formal symbol → function of the
     registry sizes, e.g. channel counts) and an optional filter ``when(sizes)`` (``None`` where it fails,
@@ -462,3 +605,104 @@ def more_sizes(env: Any, extra: dict[Any, Any], when: Any = None) -> Any:
         return {**got, **{symbol: fn(sizes) for symbol, fn in extra.items()}}
 
     return out
+
+
+# --- pooling (notes 6.3.1; PyTorch's avg_pool2d: padding p on both sides, ceil_mode, count_include_pad) ------
+
+
+def pool_axis(suffix: str) -> Axis:
+    """A pooling axis: ``n, k, s`` and one padding ``p`` on both sides (no dilation: average pooling has
+    none), symbols ``n_h, k_h, s_h, p_h`` for ``suffix`` "h".
+
+    >>> pool_axis("h").m
+    floor((-k_h + n_h + 2*p_h)/s_h) + 1
+    """
+    pos = dict(integer=True, positive=True)
+    pad = sympy.Symbol(f"p_{suffix}", integer=True, nonnegative=True)
+    n, k, s = (sympy.Symbol(f"{x}_{suffix}", **pos) for x in "nks")
+    return Axis(n, k, s, 1, pad, pad)
+
+
+def _flag(flag: Any, yes: Any, no: Any) -> Any:
+    """``yes`` where a 0/1 flag is 1, ``no`` where it is 0 (a Python bool picks one)."""
+    if isinstance(flag, bool):
+        return yes if flag else no
+    return sympy.Or(sympy.And(sympy.Eq(flag, 1), yes), sympy.And(sympy.Eq(flag, 0), no))
+
+
+def pool_windows(ax: Axis, ceil_mode: Any) -> Any:
+    """Windows along ``ax``: ``m``, or ``m_ceil`` with ``ceil_mode`` (a bool or a 0/1 symbol).
+
+    >>> pool_windows(Axis(5, 2, 2), False), pool_windows(Axis(5, 2, 2), True)  # n = 5, k = 2, s = 2
+    (2, 3)
+    """
+    if isinstance(ceil_mode, bool):
+        return ax.m_ceil if ceil_mode else ax.m
+    return Piecewise((ax.m_ceil, sympy.Eq(ceil_mode, 1)), (ax.m, True))
+
+
+def divisor(axes: Sequence[Axis], out: Sequence[Any], counters: Sequence[sympy.Symbol], include_pad: Any) -> Any:
+    """PyTorch's divisor ``N`` of window ``out``: the cells of the window inside the padded input
+    (``count_include_pad``) or inside the input, axis by axis, ``Π_axes Σ_{t=1}^{k} [tap t counted]`` (ceil-mode
+    windows may hang past the padded input: those cells never count).  ``include_pad``: a bool or a 0/1
+    symbol.
+
+    >>> i, t = indices("i t")
+    >>> ax = Axis(3, 3, 2, 1, 1, 1)  # n = 3, k = 3, s = 2, padding 1: window 2 covers cells 3, 4, 5 (5 is padding)
+    >>> [divisor([ax], [2], [t], flag).doit() for flag in (True, False)]
+    [3, 2]
+    """
+    total = sympy.Integer(1)
+    for ax, i, t in zip(axes, out, counters):
+        cell = ax.tap(i, t)
+        counted = _flag(include_pad, sympy.Le(cell, ax.n + ax.lo + ax.hi), ax.inside(cell))
+        total *= Sum(Piecewise((1, counted), (0, True)), (t, 1, ax.k))
+    return total
+
+
+def avg_pool(
+    X: Any,
+    axes: Sequence[Axis],
+    out: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    counters: Sequence[sympy.Symbol],
+    include_pad: Any,
+) -> Any:
+    """``[avg_pool(X)]_out = (1/N_out) Σ_taps X̃[tap cells]``: the window's sum (padding and cells past the padded
+    input read 0) over PyTorch's divisor (:func:`divisor`).
+
+    >>> from symconv.kernel import evaluate
+    >>> i, a, t = indices("i a t")
+    >>> X = IndexedBase("X")
+    >>> evaluate(avg_pool(X, [Axis(3, 3, 2, 1, 1, 1)], [i], [a], [t], False), {i: 2}, {X: [1, 2, 6]})
+    4
+    """
+    cells = [ax.tap(i, a) for ax, i, a in zip(axes, out, taps)]
+    return _taps(padded(X, axes, cells), axes, taps) / divisor(axes, out, counters, include_pad)
+
+
+def pool_loss(
+    delta: IndexedBase,
+    X: IndexedBase,
+    axes: Sequence[Axis],
+    outs: Sequence[Any],
+    taps: Sequence[sympy.Symbol],
+    counters: Sequence[sympy.Symbol],
+    include_pad: Any,
+    ceil_mode: Any,
+    windows: Sequence[Any] | None = None,
+) -> Any:
+    """``ℓ = Σ_out δ[out]·[avg_pool(X)]_out`` over every window (:func:`pool_windows` per axis, or ``windows``:
+    symbols standing for them).
+
+    >>> from symconv.kernel import evaluate
+    >>> i, a, t = indices("i a t")
+    >>> X, D = IndexedBase("X"), IndexedBase("delta")
+    >>> evaluate(pool_loss(D, X, [Axis(4, 2, 2)], [i], [a], [t], True, False), {}, {X: [1, 3, 5, 7], D: [1, 10]})
+    62
+    """
+    body = delta[tuple(outs)] * avg_pool(X, axes, outs, taps, counters, include_pad)
+    counts = windows or [pool_windows(ax, ceil_mode) for ax in axes]
+    for m, i in reversed(list(zip(counts, outs))):
+        body = Sum(body, (i, 1, m))
+    return body

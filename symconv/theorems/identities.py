@@ -21,7 +21,7 @@ from sympy import IndexedBase, Piecewise
 from ..formal import (
     SUFFIXES,
     Axis,
-    avg_pool,
+    avg_pool_padded,
     axes_env,
     conv,
     corr,
@@ -597,7 +597,7 @@ def _avg_pool(dims: int) -> General:
     return General(
         Statement(
             f"avg_pool_eq_corr ({dim_label(dims)})",
-            avg_pool(X, axes, outs, taps),
+            avg_pool_padded(X, axes, outs, taps),
             corr(X, lambda *a: 1 / size, axes, outs, taps),
             tuple(ax.fits() for ax in axes) + ranges(entry),
         ),

@@ -10,10 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
+import sympy
+from sympy import IndexedBase, Piecewise
+
+from ..formal import avg_pool, divisor, indices, pool_axis, pool_loss, pool_windows
+from ..kernel import Proof, Statement, Sum, Thm, evaluate
 from ..spec import pool_window
 from ..systems import System, window_taps
 from .gradients import transposed
-from .registry import Theorem, register, theorem
+from .registry import General, Theorem, general, register, theorem
 
 
 def _window(sizes: dict[str, Any]):
@@ -82,6 +87,8 @@ AVG_SIZES = [
     dict(n=5, k=2, s=2, ceil=True),
     dict(n=6, k=3, s=2, p=1, ceil=True),
     dict(n=1, k=2, s=2, ceil=True),
+    dict(n=(4, 5), k=(2, 3), s=(1, 2), p=1, cip=False),
+    dict(n=(5, 6), k=(3, 2), s=2, p=1, ceil=True, cip=False),
 ]
 
 
@@ -96,10 +103,105 @@ AVG_SIZES = [
     int_scale={"delta": 2520},  # lcm(1..9): every divisor divides δ, float64 stays exact
 )
 def grad_avg_pool(B, X, delta, *, n, **sizes):
-    """avg pooling is linear: ∂[Y]_w/∂[X]_u = 1/N_w for u in window w."""
+    """avg pooling is linear: ∂[Y]_w/∂[X]_u = 1/N_w for u in window w.
+
+    For all sizes (n, k, s, p per axis, ``ceil_mode`` and ``count_include_pad`` as 0/1 flags, one statement):
+    ``[∂ℓ/∂X]_{u,v} = Σ_{i,j} [u ∈ R_i][v ∈ R_j] δ_{i,j}/N_{i,j}``, with ``N`` PyTorch's divisor written as the
+    count of the window's cells (inside the padded input, or inside the input)."""
     args = _pool_args(sizes, "avg")
     window = pool_window(n, args["kernel_size"], args["stride"], args["padding"], 1, args["ceil_mode"], "avg")
     return B.pool2d_vjp(X, delta, **args), up_avg(B, delta, n, window, args)
+
+
+# --- all sizes: average pooling, 2-D, 1-based like the notes -----------------------------------------------
+
+PH, PW = pool_axis("h"), pool_axis("w")
+i, j, a, b, u, v, t_h, t_w = indices("i j a b u v t_h t_w")
+X, D = IndexedBase("X"), IndexedBase("delta")
+#: PyTorch's flags as 0/1 sizes: one statement covers the four combinations
+CEIL = sympy.Symbol("ceil_mode", integer=True, nonnegative=True)
+CIP = sympy.Symbol("count_include_pad", integer=True, nonnegative=True)
+POOL_ENTRY = ((u, 1, PH.n), (v, 1, PW.n))
+#: the windows per axis, named: m = ⌊…⌋ + 1, or PyTorch's ceil-mode count (a definition, not a restriction)
+M_H, M_W = sympy.symbols("m_h m_w", integer=True, positive=True)
+WINDOWS = (sympy.Eq(M_H, pool_windows(PH, CEIL)), sympy.Eq(M_W, pool_windows(PW, CEIL)))
+#: where PyTorch's avg_pool2d is defined: p ≤ k // 2, one window fits (with s − 1 cells of slack in ceil mode);
+#: the flags are 0 or 1; m_h, m_w are the window counts
+POOL_DOMAIN = (
+    *(sympy.Le(2 * ax.lo, ax.k) for ax in (PH, PW)),
+    *(sympy.Le(ax.k, ax.n + 2 * ax.lo + CEIL * (ax.s - 1)) for ax in (PH, PW)),
+    sympy.Le(CEIL, 1),
+    sympy.Le(CIP, 1),
+    *WINDOWS,
+)
+#: small bridge sizes: each combination of the flags, padding, windows hanging past the padded input
+POOL_BRIDGE = (
+    dict(n=(3, 4), k=(2, 3), s=1),
+    dict(n=(4, 3), k=3, s=2, p=1),
+    dict(n=(4, 3), k=3, s=2, p=1, cip=False),
+    dict(n=(5, 3), k=2, s=2, ceil=True),
+    dict(n=(4, 3), k=(3, 2), s=2, p=1, ceil=True),
+    dict(n=(4, 3), k=(3, 2), s=2, p=1, ceil=True, cip=False),
+    dict(n=1, k=2, s=2, ceil=True),
+)
+POOL_RANGES = tuple(r for var, lo, hi in POOL_ENTRY for r in (sympy.Le(lo, var), sympy.Le(var, hi)))
+
+
+def _in_window(ax, out: Any, cell: Any) -> Any:
+    """Input cell ``cell`` lies in window ``out`` along ``ax``: ``1 ≤ cell + p − (out − 1)s ≤ k``."""
+    offset = cell + ax.lo - ax.tap(out, 1) + 1
+    return sympy.And(sympy.Le(1, offset), sympy.Le(offset, ax.k))
+
+
+def _up(include_pad: Any) -> Any:
+    """The notes' up(δ) at (u, v): every window containing (u, v) passes on δ_w / N_w."""
+    share = D[i, j] / divisor((PH, PW), (i, j), (t_h, t_w), include_pad)
+    body = Piecewise((share, sympy.And(_in_window(PH, i, u), _in_window(PW, j, v))), (0, True))
+    return Sum(Sum(body, (j, 1, M_W)), (i, 1, M_H))
+
+
+def _avg_pool_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂X_{u,v}: the divisor does not depend on X; X̃ reads X_{u,v} at cell (u, v)")
+        .collapse(b, why="the tap b of window j that reads column v, if any")
+        .collapse(a, why="the tap a of window i that reads row u, if any")
+        .arith(st.rhs, why="the cell read, (u, v), lies in the input, not in the padding (z3)")
+        .qed()
+    )
+
+
+def _pool_sizes(sizes: dict[str, Any]) -> dict[Any, int] | None:
+    """The bridge map: registry sizes (2-D) to the pooling axes' symbols and the two flags."""
+    if len(sizes["n"]) != 2:
+        return None
+    ceil, cip = sizes.get("ceil", False), sizes.get("cip", True)
+    w = pool_window(sizes["n"], sizes["k"], sizes["s"], sizes["p"], 1, ceil, "avg")
+    out: dict[Any, int] = {CEIL: int(ceil), CIP: int(cip)}
+    for ax, n, k, s, (lo, _hi) in zip((PH, PW), w.size, w.kernel, w.stride, w.padding):
+        out.update({ax.n: n, ax.k: k, ax.s: s, ax.lo: lo})
+    for definition in WINDOWS:  # the formula's count; the bridge then compares values with the operators
+        out[definition.lhs] = int(evaluate(definition.rhs, out, {}))
+    return out
+
+
+general(
+    "grad_avg_pool",
+    General(
+        Statement(
+            "grad_avg_pool",
+            sympy.Derivative(pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL, (M_H, M_W)), X[u, v]),
+            _up(CIP),
+            POOL_DOMAIN + POOL_RANGES,
+        ),
+        _avg_pool_proof,
+        entry=POOL_ENTRY,
+        sizes=_pool_sizes,
+        arrays={"X": X, "delta": D},
+        bridge_sizes=POOL_BRIDGE,
+        domain=POOL_DOMAIN,
+    ),
+)
 
 
 MAX_SIZES = [
@@ -121,7 +223,19 @@ MAX_SIZES = [
     distinct=("X",),
 )
 def grad_max_pool(B, X, delta, *, n, **sizes):
-    """d max(x_1..x_r)/dx_u = [x_u > x_v for all v ≠ u] = [x_u = max] when no two cells tie."""
+    """d max(x_1..x_r)/dx_u = [x_u > x_v for all v ≠ u] = [x_u = max] when no two cells tie.
+
+    Concrete sizes only (proved exactly at the registered sizes by a case analysis over every strict
+    ordering of the inputs); there is no all-sizes statement, so ``--general`` says ``unknown``:
+
+    * the left side cannot be written: a max over a window of symbolic size ``k`` has no term in the
+      kernel's language (SymPy's ``Max`` takes a fixed list of arguments; there is no binder like ``Σ``),
+      and the kernel has no rule for the derivative of ``Max``;
+    * giving the argmax as data (``Y_w = X[A_w]``) would assume what the theorem claims, that the
+      derivative of a max is the indicator of its unique argmax; and the no-tie hypothesis ("``A_w`` is the
+      unique maximum of window ``w``") quantifies over the window's cells, which quantifier-free formal
+      hypotheses cannot say.  The bridge evaluates a statement at symbolic inputs, where no argmax is
+      determined, so such a statement could not be tied to the operators either."""
     args = _pool_args(sizes, "max")
     window = pool_window(n, args["kernel_size"], args["stride"], args["padding"], args["dilation"], args["ceil_mode"])
     return B.pool2d_vjp(X, delta, **args), up_max(B, X, delta, n, window, args)
@@ -147,13 +261,67 @@ def grad_max_pool(B, X, delta, *, n, **sizes):
 def grad_pool_mass(B, X, delta, *, n, **sizes):
     """Each window passes on exactly its δ_w (max), or δ_w times the share of its
     divisor made of real cells (avg): 1 unless the window reaches into padding
-    counted by N_w."""
+    counted by N_w.
+
+    For all sizes: the avg form (any stride, padding, ``ceil_mode``, ``count_include_pad``),
+    ``Σ_{u,v} ∂ℓ/∂X_{u,v} = Σ_w δ_w·avg_pool(𝟙)_w``.  The max form is proved at the registered sizes only,
+    for the reasons given in :func:`grad_max_pool`."""
     avg, mx = _pool_args(sizes, "avg"), _pool_args(sizes, "max")
     share = B.pool2d(B.ones(n), **avg)
     return (
         [B.total(B.pool2d_vjp(X, delta, **mx)), B.total(B.pool2d_vjp(X, delta, **avg))],
         [B.total(delta), B.total(B.mul(delta, share))],
     )
+
+
+# the avg form for all sizes (the max form has no all-sizes statement: see grad_max_pool)
+z = indices("z")[0]  # the sides are 1-entry totals
+
+
+def _mass_proof(st: Statement) -> Thm:
+    return (
+        Proof(st)
+        .differentiate(why="∂ℓ/∂X_{u,v} inside the total")
+        .exchange(v)
+        .exchange(v)
+        .exchange(u)
+        .exchange(u, why="the sums over input cells inside the windows")
+        .pull(v)
+        .pull(u, why="δ_w/N_w does not depend on the input cell")
+        .exchange(v)
+        .exchange(v)
+        .exchange(u)
+        .exchange(u, why="the sums over input cells inside the taps")
+        .collapse(v, why="tap b reads one column v, if it lies in the input")
+        .collapse(u, why="tap a reads one row u, if it lies in the input")
+        .arith(st.rhs, why="Σ_taps [tap in X] = N_w·avg_pool(𝟙)_w (z3)")
+        .qed()
+    )
+
+
+#: ℓ's gradient summed over the input: Σ_{u,v} ∂ℓ/∂X_{u,v}; Σ_w δ_w·avg_pool(𝟙)_w
+MASS_LOSS = pool_loss(D, X, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP, CEIL, (M_H, M_W))
+ONES = avg_pool(lambda *_: 1, (PH, PW), (i, j), (a, b), (t_h, t_w), CIP)
+
+general(
+    "grad_pool_mass",
+    General(
+        Statement(
+            "grad_pool_mass (avg)",
+            Sum(Sum(sympy.Derivative(MASS_LOSS, X[u, v]), (v, 1, PW.n)), (u, 1, PH.n)),
+            Sum(Sum(D[i, j] * ONES, (j, 1, M_W)), (i, 1, M_H)),
+            POOL_DOMAIN,
+        ),
+        _mass_proof,
+        label="avg pooling (the max form: concrete sizes only)",
+        entry=((z, 1, 1),),
+        sizes=_pool_sizes,
+        arrays={"X": X, "delta": D},
+        part=1,
+        bridge_sizes=POOL_BRIDGE[1:3] + POOL_BRIDGE[4:],
+        domain=POOL_DOMAIN,
+    ),
+)
 
 
 # --- ties ------------------------------------------------------------------------------------------

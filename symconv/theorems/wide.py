@@ -180,3 +180,46 @@ general(
         arrays={"X": X, "W": W},
     ),
 )
+
+
+def _swap_proof(st: Statement) -> Thm:
+    rows = sympy.And(sympy.Le(1, a), sympy.Le(a, nh))
+    cols = sympy.And(sympy.Le(1, b), sympy.Le(b, nw))
+    return (
+        Proof(st)
+        .reindex(a, a + kh - i, why="a ↦ a + k_h − i: index by the row of X that tap a reads")
+        .reindex(b, b + kw - j, why="b ↦ b + k_w − j")
+        .algebra(
+            Sum(
+                Piecewise(
+                    (Sum(Piecewise((X[a, b] * W[a - i + kh, b - j + kw], cols), (0, True)), (b, j - kw + 1, j)), rows),
+                    (0, True),
+                ),
+                (a, i - kh + 1, i),
+            ),
+            why="the padding of X as an indicator on each index",
+        )
+        .rerange(a, 1, nh, sympy.And(sympy.Le(i + 1 - kh, a), sympy.Le(a, i)), why="a runs over X's rows")
+        .rerange(b, 1, nw, sympy.And(sympy.Le(j + 1 - kw, b), sympy.Le(b, j)), why="b runs over X's columns")
+        .qed()
+    )
+
+
+#: [W *~ X]_{i,j} = [X *~ W]_{n_h + k_h − i, n_w + k_w − j}: the rotated output is read at the mirrored
+#: index (the output has n + k − 1 cells per axis, so rot180 maps i to n + k − 1 − i + 1).
+general(
+    "full_corr_eq_rot180_swap",
+    General(
+        Statement(
+            "full_corr_eq_rot180_swap",
+            corr(X, W, ON_X, (i, j), (a, b)),
+            corr(W, X, ON_W, (nh + kh - i, nw + kw - j), (a, b)),
+            RANGES,
+        ),
+        _swap_proof,
+        entry=OUT,
+        sizes=SIZES,
+        bridge_sizes=(dict(n=1, k=1), dict(n=(1, 2), k=(2, 1)), dict(n=3, k=2), dict(n=(2, 3), k=(3, 2))),
+        arrays={"X": X, "W": W},
+    ),
+)
