@@ -17,6 +17,7 @@ must reproduce the symbolic values of both sides and see them differ.
 
 from __future__ import annotations
 
+import contextlib
 import time
 from typing import Any
 
@@ -24,6 +25,7 @@ import numpy as np
 import sympy
 
 from . import budget
+from .backends import torch as tb
 from .errors import ParameterError, public
 from .prove.exact import symbolic_sides
 from .result import CheckResult, Counterexample, ProofResult
@@ -46,8 +48,6 @@ def system_for(backend: str) -> tuple[System | None, str]:
         return NUMPY, ""
     if backend not in BACKENDS:
         raise ParameterError("backend", backend, "one of 'numpy', 'torch', 'cuda'")
-    from .backends import torch as tb
-
     if not tb.available():
         return None, "torch is not installed (pip install 'symconv[torch]')"
     if backend == "cuda":
@@ -201,6 +201,14 @@ def check_result(result: ProofResult, backend: str, *, trials: int = 2, seed: in
     if system is None:
         return CheckResult(backend, "skipped", reason)
     start = time.perf_counter()
+    with tb.one_thread() if backend != "numpy" else contextlib.nullcontext():
+        outcome = _witness(thm, result, system, backend, trials, seed)
+    outcome.backend = backend
+    outcome.detail = outcome.detail or f"{time.perf_counter() - start:.2f}s"
+    return outcome
+
+
+def _witness(thm: Theorem, result: ProofResult, system: System, backend: str, trials: int, seed: int) -> CheckResult:
     if thm.checker is not None:
         outcome = thm.checker(thm, result, system)
     elif result.counterexample is not None:
@@ -218,8 +226,6 @@ def check_result(result: ProofResult, backend: str, *, trials: int = 2, seed: in
         )
     else:
         outcome = CheckResult(backend, "skipped", f"nothing to check for verdict {result.verdict!r}")
-    outcome.backend = backend
-    outcome.detail = outcome.detail or f"{time.perf_counter() - start:.2f}s"
     return outcome
 
 

@@ -211,13 +211,8 @@ class Adapter:
         if not (self.needs_torch or self.autograd):
             yield
             return
-        torch = _torch()
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        try:
+        with torch_backend.one_thread():
             yield
-        finally:
-            torch.set_num_threads(threads)
 
     @property
     def has_backward(self) -> bool:
