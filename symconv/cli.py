@@ -13,6 +13,7 @@ from typing import Any
 
 from .check import BACKENDS, check_result
 from .errors import SymconvError
+from .figures.cli import register as register_figure
 from .latex.cli import register as register_latex
 from .prove import ProofResult, prove
 from .theorems.registry import get, size_label, theorems
@@ -242,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", help="write to this file")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_audit)
-    register_latex(sub)
+    register_latex(sub, parse_sizes)
+    register_figure(sub)
     return parser
 
 

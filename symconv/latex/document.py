@@ -98,8 +98,10 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{%(documentclass)s}
 \usepackage{longtable}
 \usepackage{booktabs}
 %(tikz)s\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.4em}
+\setlength{\parskip}{0.3em}
 \allowdisplaybreaks
+\AtBeginDocument{\setlength{\abovedisplayskip}{5pt plus 2pt}\setlength{\belowdisplayskip}{5pt plus 2pt}%%
+\setlength{\abovedisplayshortskip}{2pt plus 2pt}\setlength{\belowdisplayshortskip}{3pt plus 2pt}}
 \renewcommand{\labelitemi}{$\bullet$}
 \theoremstyle{definition}
 \newtheorem{theorem}{%(theorem)s}
