@@ -58,7 +58,7 @@ LINE_BUDGET = 160
 #: Visible width (in characters of 11pt math) of a formula line in the LaTeX document, and of a line with
 #: its justification beside it: about 470pt of text width at 6pt a character, with a margin of safety.
 TEX_WIDTH = 68
-TEX_WIDTH_WITH_WHY = 62
+TEX_WIDTH_WITH_WHY = 58
 #: Environments: the display one for LaTeX documents, the inner one for MathJax and Jupyter.
 ENVIRONMENTS = ("align*", "aligned")
 
@@ -96,7 +96,8 @@ def visible_width(tex: str) -> float:
     text = _COMMAND.sub("", text)
     text = re.sub(r"\\[A-Za-z]+", "M", text)
     text = re.sub(r"[{}&\\]", "", text)
-    return float(len(text.replace(" ", "")) * 1.15)
+    operators = len(re.findall(r" [-+=] | \\(?:le|ge|ne|cdot|bmod|times) ", tex))  # spaced on both sides
+    return float(len(text.replace(" ", "")) * 1.15 + 0.9 * operators)
 
 
 def _chunks(terms: list[str], budget: float) -> list[list[str]]:

@@ -99,6 +99,7 @@ PREAMBLE = r"""\documentclass[11pt,a4paper]{%(documentclass)s}
 \usepackage{booktabs}
 %(tikz)s\setlength{\parindent}{0pt}
 \setlength{\parskip}{0.3em}
+\setlength{\emergencystretch}{3em}
 \allowdisplaybreaks
 \AtBeginDocument{\setlength{\abovedisplayskip}{5pt plus 2pt}\setlength{\belowdisplayskip}{5pt plus 2pt}%%
 \setlength{\abovedisplayshortskip}{2pt plus 2pt}\setlength{\belowdisplayshortskip}{3pt plus 2pt}}
@@ -818,9 +819,9 @@ def statement_blocks(thm: Theorem, result: ProofResult | None, style: Style) -> 
     if hyps:
         blocks.append(para(("text", style.say("hypotheses") + ": "), _join_math(hyps, "; "), ("text", ".")))
     if style.report:
-        blocks.append(para(("text", f"{style.say('remark')}: "), prose(thm.statement, notation)))
+        blocks.append(para(("text", f"{style.say('remark')}: "), _names_to_refs(thm.statement, style)))
         if thm.doc:
-            blocks.append(para(prose(thm.doc, notation)))
+            blocks.append(para(_names_to_refs(thm.doc, style)))
     return blocks
 
 
@@ -1084,7 +1085,7 @@ def summary_blocks(thms: Sequence[Theorem], results: Results, style: Style) -> l
         style.say("col_verdict"),
         checks,
     )
-    return [Heading(1, style.say("summary")), Table(header, tuple(rows), (0.05, 0.06, 0.28, 0.33, 0.16, 0.12))]
+    return [Heading(1, style.say("summary")), Table(header, tuple(rows), (0.05, 0.06, 0.27, 0.32, 0.18, 0.12))]
 
 
 def _in_family(thm: Theorem, style: Style) -> bool:
@@ -1292,11 +1293,10 @@ def _fmt(fmt: str) -> str:
     return fmt
 
 
-def _render(blocks: Sequence[Block], fmt: str, lang: str) -> str:
-    if lang == "zh":
-        with unicode_text():
-            return render(blocks, fmt)
-    return render(blocks, fmt)
+def _render(make: Callable[[], Sequence[Block]], fmt: str, lang: str) -> str:
+    """Build the blocks and render them; Chinese text is kept (not escaped) throughout for ``zh``."""
+    with unicode_text() if lang == "zh" else contextlib.nullcontext():
+        return render(make(), fmt)
 
 
 def theorem_section(
@@ -1329,7 +1329,7 @@ def theorem_section(
             concrete, general = prove_one(thm.name, backends)
     else:
         concrete, general = result
-    return _render(theorem_blocks(thm, concrete, general, style=style), fmt, style.lang)
+    return _render(lambda: theorem_blocks(thm, concrete, general, style=style), fmt, style.lang)
 
 
 def chapter(
@@ -1358,7 +1358,7 @@ def chapter(
     notation = notation or style.notation
     if results is None:
         results = collect(backends=backends, progress=progress)
-    body = _render(chapter_blocks(results, notation, fmt, style), fmt, style.lang)
+    body = _render(lambda: chapter_blocks(results, notation, fmt, style), fmt, style.lang)
     heading = say("title", style.lang) + (f" — {say('style_report', style.lang)}" if style.report else "")
     if fmt == "md":
         return f"# {heading}\n\n*symconv {__version__}*\n\n{body}\n"
