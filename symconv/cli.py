@@ -13,6 +13,7 @@ from typing import Any
 
 from .check import BACKENDS, check_result
 from .errors import SymconvError
+from .audit.render import check_output as check_audit_output
 from .figures.cli import register as register_figure
 from .latex.cli import register as register_latex
 from .prove import ProofResult, prove
@@ -194,11 +195,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import audit, report
 
+    check_audit_output(args.output, "text" if args.json else args.format)
     rows = audit(progress=not args.quiet)
     if args.json:
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = report(rows, "md" if args.format == "md" else "text")
+        text = report(rows, args.format)
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -239,7 +241,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("audit", help="check every formula and worked example of the course notes")
     p.add_argument("--json", action="store_true", help="a JSON list of items")
-    p.add_argument("--format", choices=("text", "md"), default="text", help="text report or Markdown table")
+    p.add_argument("--format", choices=("text", "md", "tex"), default="text", help="text, Markdown or LaTeX report")
     p.add_argument("-o", "--output", help="write to this file")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_audit)
