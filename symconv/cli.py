@@ -11,9 +11,9 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from .audit.render import check_output as check_audit_output
 from .check import BACKENDS, check_result
 from .errors import SymconvError
-from .audit.render import check_output as check_audit_output
 from .figures.cli import register as register_figure
 from .latex.cli import register as register_latex
 from .prove import ProofResult, prove

@@ -181,19 +181,13 @@ def save(sc: Scene, path: str | Path, dpi: int = 200) -> Path:
         fig.savefig(path, dpi=dpi)
         plt.close(fig)
         return path
-    from matplotlib.animation import FuncAnimation, PillowWriter
+    from PIL import Image  # matplotlib's own dependency
 
-    fig = _figure(sc, frames[:1], overview=True)
-
-    def draw(n: int) -> list[Any]:
-        fig.clear()
-        tmp = _figure(sc, [frames[n]], overview=True)
-        tmp.canvas.draw()
-        fig.figimage(tmp.canvas.buffer_rgba(), 0, 0)
-        plt.close(tmp)
-        return []
-
-    animation = FuncAnimation(fig, draw, frames=len(frames), blit=False)
-    animation.save(path, writer=PillowWriter(fps=1), dpi=dpi // 2)
-    plt.close(fig)
+    images = []
+    for frame in frames:  # one picture per window: the window sliding
+        fig = _figure(sc, [frame], overview=True)
+        fig.canvas.draw()
+        images.append(Image.frombuffer("RGBA", fig.canvas.get_width_height(), fig.canvas.buffer_rgba()).convert("P"))
+        plt.close(fig)
+    images[0].save(path, save_all=True, append_images=images[1:], duration=900, loop=0)
     return path
