@@ -203,8 +203,8 @@ def test_latexify_prints_the_intended_formulas():
     pool = REFERENCES["pool2d"].render()
     assert r"\mathrm{mode} = \textrm{``max''}" in pool and '"max"' not in pool  # typographic quotes
     assert (
-        r"\hspace{6em} Y_{i, j} \gets \mathrm{max} \mathopen{}\left( Y_{i, j}, X_{i + a - 1, j + b - 1} \mathclose{}\right)"
-        in pool
+        r"\hspace{6em} Y_{i, j} \gets \mathrm{max} \mathopen{}\left( Y_{i, j}, "
+        r"X_{i + a - 1, j + b - 1} \mathclose{}\right)" in pool
     )
     assert r"\mathrm{k\_h}" not in pool and r"\mathrm{n\_w}" not in loop
     assert 'textrm{"doc' not in loop and r"\sum \mathopen{}\left( \mathclose{}\right)" not in loop

@@ -35,7 +35,8 @@ __all__ = ["OPERATOR_FORMULAS", "check_output", "correction_segments", "countere
 #: Operators the notes name in words, and their formulas (1-based, as in the chapter).
 OPERATOR_FORMULAS: Mapping[str, str] = MappingProxyType(
     {
-        "corr2d": r"[\mathbf{H}]_{i,j} = \sum_{a=1}^{k_h} \sum_{b=1}^{k_w} [\mathbf{X}]_{i+a-1,j+b-1} [\mathbf{W}]_{a,b}",
+        "corr2d": r"[\mathbf{H}]_{i,j} = \sum_{a=1}^{k_h} \sum_{b=1}^{k_w} "
+        r"[\mathbf{X}]_{i+a-1,j+b-1} [\mathbf{W}]_{a,b}",
     }
 )
 VERDICT_WORDS = {"holds": "holds", "fails": "fails", "imprecise": "imprecise"}
@@ -210,7 +211,7 @@ def check_output(path: str | None, fmt: str) -> None:
     >>> check_output("audit.pdf", "md")
     Traceback (most recent call last):
     ...
-    symconv.errors.SymconvError: -o: got 'audit.pdf'; expected a file name ending in .md for --format md
+    symconv.errors.SymconvError: -o: got 'audit.pdf'; expected a file name ending in .md, .markdown for --format md
     """
     if path is None or path == "-":
         return

@@ -87,7 +87,13 @@ def _write(text: str, path: str | None, lang: str = "en") -> None:
 
 def _style(args: argparse.Namespace, sizes: dict[str, Any] | None = None) -> Style:
     figures = None if getattr(args, "no_figures", False) else chapter_figures
-    return Style(name=args.style, lang=args.lang, notation=_notation(args), sizes=sizes, figures=figures)
+    return Style(
+        name=args.style,
+        lang=args.lang,
+        notation=_notation(args),
+        sizes=sizes,
+        figures=figures,
+    )
 
 
 def _cmd_latex(args: argparse.Namespace) -> int:

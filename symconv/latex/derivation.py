@@ -230,6 +230,24 @@ def _relation(expr: Any) -> str | None:
     return next((tex for cls, tex in RELATIONS.items() if isinstance(expr, cls)), None)
 
 
+def _renamed_text(text: str, renaming: dict[Any, Any]) -> str:
+    """The renamed index letters in a justification's subscripts too (``X_{u,w}`` -> ``X_{u,v}``).
+
+    >>> import sympy
+    >>> _renamed_text("∂X_{u,w}/∂X_{a,b}", {sympy.Symbol("w"): sympy.Symbol("v")})
+    '∂X_{u,v}/∂X_{a,b}'
+    """
+    if not renaming or not text:
+        return text
+    names = {str(old): str(new) for old, new in renaming.items()}
+    pattern = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z])")
+
+    def scripts(m: re.Match[str]) -> str:
+        return m.group(1) + pattern.sub(lambda n: names[n.group(1)], m.group(2)) + m.group(3)
+
+    return re.sub(r"(_\{)([^{}]*)(\})", scripts, text)
+
+
 def derivation_rows(steps: Iterable[Step], notation: Notation | None = None, drop_trivial: bool = False) -> list[Line]:
     """The steps as :class:`Line` rows: the chain's left side once, renamed index letters, trivial steps marked
     (and left out with ``drop_trivial``).
@@ -260,7 +278,7 @@ def derivation_rows(steps: Iterable[Step], notation: Notation | None = None, dro
         expr = sympy.sympify(expr).xreplace(renaming) if renaming else sympy.sympify(expr)
         trivial = is_trivial(expr, last_expr)
         last_expr = expr
-        why = tuple(segments(step.why, notation)) if step.why else ()
+        why = tuple(segments(_renamed_text(step.why, renaming), notation)) if step.why else ()
         if trivial and drop_trivial:
             continue
         if isinstance(expr, sympy.Tuple):

@@ -161,12 +161,15 @@ class Style:
     figures: FigureHook | None = None
     numbers: dict[str, int] = field(default_factory=dict)
     fmt: str = "tex"
+    figure_sections: tuple[str, ...] = ()  # sections the figure hook draws in (shown even without a theorem)
 
     def __post_init__(self) -> None:
         if self.name not in STYLES:
             raise ParameterError("style", self.name, "'notes' or 'report'")
         if self.lang not in LANGS:
             raise ParameterError("lang", self.lang, "'en' or 'zh'")
+        if self.figures is not None and not self.figure_sections:
+            self.figure_sections = tuple(getattr(self.figures, "sections", ()))
 
     @property
     def report(self) -> bool:
@@ -524,19 +527,17 @@ def entry_blocks(
         Line(labels[1], "=", tuple(printer.term_strings(sympy.sympify(right)))),
     ]
     zero = sympy.expand(sympy.sympify(left) - sympy.sympify(right)) == 0
-    intro = [("text", "At "), *size_segments(sizes, notation, lang), ("text", ", entry ")]
+    intro = [("text", say("entry_at", lang)), *size_segments(sizes, notation, lang), ("text", say("entry_word", lang))]
     intro += [("math", f"({sub})" if sub else "()")]
     if many:
-        intro += [("text", f" of part {part + 1} (of {len(L)})")]
-    intro += [("text", " of each side, as the symbolic operators build it:")]
+        intro += [("text", say("entry_part", lang, part + 1, len(L)))]
+    intro += [("text", say("entry_build", lang))]
     if zero:
-        outro = "Their difference expands to 0."
+        outro = say("diff_zero", lang)
     elif proved:
-        outro = (
-            f"Their difference is not the zero polynomial; the proof ({proved}) shows it vanishes under the hypotheses."
-        )
+        outro = say("diff_hyp", lang, proved)
     else:
-        outro = "Their difference does not expand to 0: the sides differ here."
+        outro = say("diff_nonzero", lang)
     return [para(intro), _display(rows, notation), para(("text", outro))]
 
 
@@ -830,7 +831,7 @@ def instance_blocks(thm: Theorem, style: Style) -> list[Block]:
     if style.sizes and thm.sides is not None:
         sizes = normalize_sizes({**(thm.sizes[0] if thm.sizes else {}), **style.sizes})
         return entry_blocks(thm, sizes, style.notation, lang=style.lang)
-    return examples_for(thm.name, style.notation)
+    return examples_for(thm.name, style.notation, style.lang)
 
 
 def theorem_blocks(
@@ -1156,7 +1157,9 @@ def chapter_blocks(results: Results, notation: Notation, fmt: str, style: Style 
     blocks: list[Block] = notation_blocks(style)
     blocks += summary_blocks(thms, results, style)
     selected = {t.section for t in thms}
-    sections = sorted(selected | {r.section for r in REFERENCES.values() if _in(r.section, selected)}, key=_section_key)
+    whole = len(thms) == len(theorems())  # the whole chapter also has the sections with only code or pictures
+    extra = {r.section for r in REFERENCES.values()} | set(style.figure_sections)
+    sections = sorted(selected | {x for x in extra if whole or _in(x, selected)}, key=_section_key)
     for section in sections:
         blocks.append(Heading(1, _section_title(section, style)))
         blocks += references_for(section, style.lang, style.report)

@@ -127,6 +127,20 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "下标：i、j 表示输出，a、b 表示卷积核，u、v 表示输入",
         ),
         "style_report": ("Verification report", "验证报告"),
+        "entry_at": ("At ", "当 "),
+        "entry_word": (", entry ", " 时，元素 "),
+        "entry_part": (" of part {} (of {})", "（第 {} 部分，共 {} 部分）"),
+        "entry_build": (" of each side, as the symbolic operators build it:", "，由符号算子给出的两边为："),
+        "diff_zero": ("Their difference expands to 0.", "两者之差展开为 0。"),
+        "diff_hyp": (
+            "Their difference is not the zero polynomial; the proof ({}) shows it vanishes under the hypotheses.",
+            "两者之差不是零多项式；证明（{}）表明它在条件下为零。",
+        ),
+        "diff_nonzero": (
+            "Their difference does not expand to 0: the sides differ here.",
+            "两者之差展开不为 0：两边在此不同。",
+        ),
+        "shapes_differ": ("The two sides have different shapes at ", "两边的形状不同，于 "),
     }
 )
 
