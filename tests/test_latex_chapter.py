@@ -24,7 +24,7 @@ PAGES_BEFORE = 42  # the chapter before issue 11
 #: Python spellings that must not reach a reader: floor division, comparisons, literals, keyword arguments,
 #: nested lists, floats in e-notation, backticks.
 PYTHON_SYNTAX = re.compile(
-    r"//|==|!=|\bTrue\b|\bFalse\b|\bNone\b|\blambda\b|\brange\(|\[\[|\b\d+(?:\.\d+)?e[-+]?\d+\b|\b[a-z_]+=[A-Za-z0-9]|`"
+    r"//|==|!=|\bTrue\b|\bFalse\b|\bNone\b|\blambda\b|\brange\(|\[\[|\b\d+(?:\.\d+)?e[-+]?\d+\b|\b[a-z_]{2,}=[A-Za-z0-9]|`"
 )
 
 

@@ -228,7 +228,7 @@ def _md(block: Block) -> str:
         body = "\n\n".join(_md(b) for b in block.blocks)
         anchors = "".join(f'<a id="{label.replace(":", "-")}"></a>' for label in block.labels)
         lead = f"{anchors}**{block.name or block.kind.capitalize()}{title}.**"
-        return f"{lead}\n\n{body}" if block.kind != "proof" else f"*{block.name or 'Proof'}{title}.*\n\n{body} ∎"
+        return f"{lead}\n\n{body}" if block.kind != "proof" else f"*{block.name or 'Proof'}{title}.*\n\n{body}"
     if isinstance(block, Table):
         head = "| " + " | ".join(block.header) + " |"
         rule = "|" + "---|" * len(block.header)

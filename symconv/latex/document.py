@@ -1119,8 +1119,8 @@ def notation_blocks(style: Style) -> list[Block]:
         [("math", r"\delta"), ("text", " " + style.say("delta_sym"))],
         [("math", rf"{n.indicator}[u = v]"), ("text", " " + style.say("indicator_sym"))],
         [("math", padding[1]), ("text", " " + style.say(padding[0]))],
-        [("text", style.say("sizes_sym"))],
-        [("text", style.say("index_sym"))],
+        prose(style.say("sizes_sym"), n),
+        prose(style.say("index_sym"), n),
     ]
     return [
         para(("text", style.say("intro"))),

@@ -27,6 +27,7 @@ from sympy.printing.latex import LatexPrinter
 
 from ..errors import ParameterError
 from .notation import Notation
+from .text import UPRIGHT_SCRIPTS
 from .text import math as text_math
 
 __all__ = ["ENTRY", "SymconvLatexPrinter", "index_base", "index_renaming", "latex", "number", "to_zero_based"]
@@ -78,6 +79,9 @@ class SymconvLatexPrinter(LatexPrinter):
         match = ENTRY.match(expr.name)
         if match:
             return self.notation.entry(match["prefix"], tuple(int(i) for i in match["idx"].split(",")))
+        base, _, script = expr.name.partition("_")
+        if script in UPRIGHT_SCRIPTS and base.isalpha():  # p_lo, p_hi: a word as a subscript is set upright
+            return rf"{self._print(sympy.Symbol(base))}_{{\mathrm{{{script}}}}}"
         if expr.name.isascii():
             return super()._print_Symbol(expr, style)
         return text_math(expr.name, self.notation)

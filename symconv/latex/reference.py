@@ -98,7 +98,11 @@ def corr2d_entry(X: Any, K: Any, i: int, j: int, k_h: int, k_w: int) -> Any:
     >>> corr2d_entry(OneBased([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), OneBased([[0, 1], [2, 3]]), 1, 1, 2, 2)
     19
     """
-    return sum(X[i + a - 1][j + b - 1] * K[a][b] for a in range(1, k_h + 1) for b in range(1, k_w + 1))
+    return sum(
+        X[i + a - 1][j + b - 1] * K[a][b]
+        for a in range(1, k_h + 1)
+        for b in range(1, k_w + 1)
+    )  # fmt: skip
 
 
 # fmt: off
@@ -203,7 +207,7 @@ class Reference:
             if skipping:
                 skipping = not stripped.endswith('"""')
                 continue
-            out.append(line.rstrip())
+            out.append(line.replace("  # fmt: skip", "").rstrip())  # formatter pragmas are not the notes' code
         return "\n".join(out)
 
 
