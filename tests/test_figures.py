@@ -166,6 +166,9 @@ def test_svg_png_and_gif_through_matplotlib(tmp_path):
     assert save(scene("conv2d", 2, 2), tmp_path / "slide.gif", dpi=60).read_bytes().startswith(b"GIF8")
     with pytest.raises(ParameterError, match=r"path: got .*pool.jpg'; expected a file name ending in .svg"):
         save(fig, tmp_path / "pool.jpg")
+    for number, (op, sizes) in enumerate(COMPILE_CASES):  # every operator as SVG
+        svg = save(scene(op, **sizes), tmp_path / f"{number}.svg").read_text()
+        assert svg.count("<svg") == 1 and svg.count("<path") > 20
 
 
 def test_figure_command(tmp_path, capsys):

@@ -24,7 +24,8 @@ PAGES_BEFORE = 42  # the chapter before issue 11
 #: Python spellings that must not reach a reader: floor division, comparisons, literals, keyword arguments,
 #: nested lists, floats in e-notation, backticks.
 PYTHON_SYNTAX = re.compile(
-    r"//|==|!=|\bTrue\b|\bFalse\b|\bNone\b|\blambda\b|\brange\(|\[\[|\b\d+(?:\.\d+)?e[-+]?\d+\b|\b[a-z_]{2,}=[A-Za-z0-9]|`"
+    r"//|==|!=|=\s*(?:True|False|None)\b|\b(?:True|False|None)(?=[,)\]])|\blambda\b|\brange\(|\[\["
+    r"|\b\d+(?:\.\d+)?e[-+]?\d+\b|\b[a-z_]{2,}=[A-Za-z0-9]|`"
 )
 
 
@@ -94,7 +95,7 @@ def _prose_lines(text: str) -> list[str]:
     keep = []
     for line in text.splitlines():
         stripped = line.strip()
-        if stripped in code or ("range" in stripped and " do" in stripped):
+        if stripped in code or ("range" in stripped and " do" in stripped) or "←" in stripped:  # latexify's loops
             continue
         keep.append(stripped)
     return keep

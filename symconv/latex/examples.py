@@ -47,7 +47,7 @@ PHRASES: Mapping[str, tuple[str, str]] = MappingProxyType(
         "at": ("At ", "当 "),
         "by_diff": (", by differentiation:", " 时，由求导得："),
         "centre": (", the centre entry:", " 时，中间的元素："),
-        "pool_b": (" pooling, stride 1) on the running example gives ", "池化，步长 1）作用于示例输入得到 "),
+        "pool_b": ("pooling, stride 1) on the running example gives ", "池化，步长 1）作用于示例输入得到 "),
         "first_entry": ("; its first entry:", "；其第一个元素："),
         "size_a": ("The formula, printed from ", "公式由 "),
         "size_b": (" on symbols (", " 作用于符号打印（"),
@@ -219,8 +219,10 @@ def _pool(n: Notation, mode: str, lang: str = "en") -> list[Block]:
     return [
         para(
             ("text", _t("the_notes", lang)),
-            ("code", f"pool2d(X, (2, 2){', ' + repr(mode) if mode == 'avg' else ''})"),
-            ("text", f" ({mode} " + _t("pool_b", lang)),
+            ("code", "pool2d"),
+            ("text", " ("),
+            ("math", r"2 \times 2"),
+            ("text", f", {mode} " + _t("pool_b", lang)),
             ("math", latex(number, n)),
             ("text", _t("first_entry", lang)),
         ),
