@@ -1246,7 +1246,8 @@ def collect(
 ) -> dict[str, tuple[ProofResult, ProofResult | None]]:
     """Prove and cross-check theorems (all by default), each once: name -> (result, all-sizes result or None).
 
-    ``jobs`` > 1 proves in that many worker processes (``None``: one per core); theorems are independent.
+    ``jobs`` > 1 proves in that many worker processes (``None``: one per core; theorems are independent),
+    forked before torch is loaded (else serially: a fork after torch has run its thread pool can hang).
 
     >>> results = collect(["full_corr_comm"], backends=("numpy",))
     >>> results["full_corr_comm"][0].verdict
@@ -1256,7 +1257,9 @@ def collect(
     todo = [t.name for t in selected]
     workers = min(jobs or os.cpu_count() or 1, len(todo))
     out: dict[str, tuple[ProofResult, ProofResult | None]] = {}
-    if workers > 1 and "fork" in _start_methods():
+    # Forking is safe while torch (and its OpenMP pool) is not loaded yet, as in a fresh ``symconv notes``;
+    # in a process that already ran torch, the proofs run here, one after the other.
+    if workers > 1 and "fork" in _start_methods() and "torch" not in sys.modules:
         chunks = [todo[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             for chunk, done in zip(chunks, pool.map(_prove_many, chunks, [tuple(backends)] * workers)):

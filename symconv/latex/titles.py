@@ -31,7 +31,7 @@ class Title(NamedTuple):
 
 
 _WIDE_CORR, _WIDE_CONV, _ROT = r"\tilde{*}", r"\tilde{\otimes}", r"\operatorname{rot180}"
-_OUT = r"\left\lfloor \frac{%s}{s} \right\rfloor + 1"
+_OUT = r"o = \left\lfloor \frac{%s}{s} \right\rfloor + 1"
 
 #: Theorem name -> title (English, Chinese) and statement formula; theorems not listed get a derived title.
 TITLES: Mapping[str, Title] = MappingProxyType(
