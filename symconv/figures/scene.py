@@ -395,5 +395,9 @@ def scene(
 
 
 def panels(sc: Scene) -> Sequence[Frame]:
-    """The frames drawn as panels: every window, the dropped ones last."""
+    """The frames drawn as panels: every window, the dropped ones last.
+
+    >>> [f.dropped for f in panels(scene("max_pool2d", 4, 2, s=3, p=1, ceil=True))][3:5]
+    [False, True]
+    """
     return [f for f in sc.frames if not f.dropped] + [f for f in sc.frames if f.dropped]

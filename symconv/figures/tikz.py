@@ -107,7 +107,12 @@ def _panel_width(sc: Scene) -> float:
 
 
 def caption_lines(sc: Scene, width: float) -> int:
-    """Lines the longest panel caption takes at ``width`` cm (about 0.17 cm a character, \\scriptsize)."""
+    """Lines the longest panel caption takes at ``width`` cm (about 0.17 cm a character, \\scriptsize).
+
+    >>> from symconv.figures.scene import scene
+    >>> caption_lines(scene("corr2d", 3, 2), 3.0)
+    2
+    """
     longest = max((visible_width(f.entry) for f in sc.frames), default=0.0)
     return max(1, int(-(-longest * 0.17 // width)))
 

@@ -827,7 +827,11 @@ def statement_blocks(thm: Theorem, result: ProofResult | None, style: Style) -> 
 
 
 def instance_blocks(thm: Theorem, style: Style) -> list[Block]:
-    """The worked instance: the notes' example for the theorem, or one entry at ``style.sizes``."""
+    """The worked instance: the notes' example for the theorem, or one entry at ``style.sizes``.
+
+    >>> "n = 6" in render(instance_blocks(get("conv_eq_corr_rot180"), Style(sizes={"n": 6, "k": 3})), "md")
+    True
+    """
     if style.sizes and thm.sides is not None:
         sizes = normalize_sizes({**(thm.sizes[0] if thm.sizes else {}), **style.sizes})
         return entry_blocks(thm, sizes, style.notation, lang=style.lang)
@@ -955,7 +959,13 @@ def _verdict_word(result: ProofResult, style: Style) -> str:
 def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> list[Block]:
     """Theorems that share a derivation, as one theorem: the hypotheses they share, a table of the members
     (title, own hypotheses, statement, the row's kernel-checked chain), one shared derivation, one
-    verification line (the report style adds every row's steps and checks)."""
+    verification line (the report style adds every row's steps and checks).
+
+    >>> names = ["output_size_wide", "output_size_1d_notes"]
+    >>> blocks = family_blocks([get(n) for n in names], collect(names, backends=()), Style())
+    >>> blocks[0].labels, len(blocks[0].blocks[1].rows)
+    (('thm:output_size_wide', 'thm:output_size_1d_notes'), 2)
+    """
     notation = style.notation
     shown = {t.name: headline(*results[t.name]) for t in group}
     hyps = {t.name: [to_math(h) for h in hypothesis_segments(t, shown[t.name], style)] for t in group}
@@ -1054,7 +1064,12 @@ def _checks_cell(checks: Mapping[str, CheckResult], backends: Sequence[str]) -> 
 
 def summary_blocks(thms: Sequence[Theorem], results: Results, style: Style) -> list[Block]:
     """The summary table: theorem number, the notes' section, title, statement as a formula, verdict and scope,
-    and one mark per numeric witness."""
+    and one mark per numeric witness.
+
+    >>> table = summary_blocks([get("full_corr_comm")], collect(["full_corr_comm"], backends=("numpy",)), Style())[1]
+    >>> table.rows[0][4][0], "checkmark" in table.rows[0][5][0][1]
+    (('text', 'refuted, at '), True)
+    """
     backends = list(dict.fromkeys(b for t in thms for b in results[t.name][0].checks))
     if any(b != "cuda" for b in backends):  # a column of dashes for a missing device says nothing
         backends = [
