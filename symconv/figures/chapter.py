@@ -8,6 +8,7 @@ the hook :func:`symconv.latex.chapter` calls for each section
 
 from __future__ import annotations
 
+import functools
 import shlex
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -126,15 +127,9 @@ def command(fig: ChapterFigure) -> str:
     return " ".join(shlex.quote(p) for p in [*parts, "-o", "figure.svg"])
 
 
-def chapter_figures(section: str, notation: Notation | None = None, lang: str = "en") -> list[Block]:
-    """The pictures of one section of the notes, as TikZ blocks (with the command that draws each).
-
-    >>> [type(b).__name__ for b in chapter_figures("6.1.4")]
-    ['Picture']
-    >>> chapter_figures("9.9")
-    []
-    """
-    del notation  # figures use their own compact notation (x_{u,v}), stated in the caption
+@functools.cache
+def _pictures(section: str, lang: str) -> tuple[Block, ...]:
+    """The section's pictures, drawn once per run (the .tex and the .md of one ``symconv notes`` share them)."""
     blocks: list[Block] = []
     for fig in CHAPTER_FIGURES.get(section, ()):
         sc = scene(fig.op, values=fig.values, kernel=fig.kernel, **fig.sizes)
@@ -146,7 +141,19 @@ def chapter_figures(section: str, notation: Notation | None = None, lang: str = 
                 md=f"*{caption}* (`{command(fig)}`)",
             )
         )
-    return blocks
+    return tuple(blocks)
+
+
+def chapter_figures(section: str, notation: Notation | None = None, lang: str = "en") -> list[Block]:
+    """The pictures of one section of the notes, as TikZ blocks (with the command that draws each).
+
+    >>> [type(b).__name__ for b in chapter_figures("6.1.4")]
+    ['Picture']
+    >>> chapter_figures("9.9")
+    []
+    """
+    del notation  # figures use their own compact notation (x_{u,v}), stated in the caption
+    return list(_pictures(section, lang))
 
 
 chapter_figures.sections = tuple(CHAPTER_FIGURES)  # type: ignore[attr-defined]  # shown even without a theorem
