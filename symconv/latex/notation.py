@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 from ..errors import ParameterError
 
-__all__ = ["ARRAYS", "FACTOR_ORDER", "PADDING_STYLES", "TERM_ORDER", "Notation"]
+__all__ = ["ARRAYS", "FACTOR_ORDER", "PADDING_STYLES", "SPARE_INDICES", "TENSOR_LETTERS", "TERM_ORDER", "Notation"]
 
 #: Symbol prefix (``x`` in ``x_{1,2}``) -> (bold array name, plain entry name).
 ARRAYS: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -48,6 +48,12 @@ FACTOR_ORDER: tuple[str, ...] = ("δ", "delta", "x", "X", "h", "H", "y", "Y", "w
 #: ``i + a - 1``, ``k_h - a + 1``, ``s - i + 1`` (positive terms come first).
 TERM_ORDER: tuple[str, ...] = ("n", "p", "k", "d", "s", "t", "u", "v", "i", "j", "a", "b", "c", "q", "m", "o")
 
+#: Index letters that would read as a tensor (``w`` beside ``\mathbf{W}`` and ``m_w``): renamed in formulas.
+TENSOR_LETTERS: tuple[str, ...] = ("x", "w", "h", "y", "r")
+
+#: Spare index letters, in order of preference, for the renamed ones (never one a formula already uses).
+SPARE_INDICES: tuple[str, ...] = ("v", "t", "q", "g")
+
 #: How padding is written: per side (``p``, PyTorch's argument) or the notes' total ``p_h``.
 PADDING_STYLES: tuple[str, ...] = ("per-side", "total")
 
@@ -72,6 +78,9 @@ class Notation:
     padding: str = "per-side"
     brackets: bool = True
     times: str = r" \cdot "
+    indicator: str = r"\mathbb{1}"
+    tensor_letters: tuple[str, ...] = TENSOR_LETTERS
+    spare_indices: tuple[str, ...] = SPARE_INDICES
     arrays: Mapping[str, tuple[str, str]] = field(default_factory=lambda: ARRAYS)
     factor_order: tuple[str, ...] = FACTOR_ORDER
     term_order: tuple[str, ...] = TERM_ORDER

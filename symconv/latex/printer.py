@@ -27,9 +27,10 @@ from sympy.printing.latex import LatexPrinter
 
 from ..errors import ParameterError
 from .notation import Notation
+from .text import UPRIGHT_SCRIPTS
 from .text import math as text_math
 
-__all__ = ["ENTRY", "SymconvLatexPrinter", "index_base", "latex", "to_zero_based"]
+__all__ = ["ENTRY", "SymconvLatexPrinter", "index_base", "index_renaming", "latex", "number", "to_zero_based"]
 
 #: A symconv entry symbol: ``x_{1,2}``, ``δ_{1,1,2}``, ``b_{3}`` (1-based indices).
 ENTRY = re.compile(r"^(?P<prefix>[^\W\d_][^_{}]*)_\{(?P<idx>[0-9]+(?:,[0-9]+)*)\}$")
@@ -78,6 +79,9 @@ class SymconvLatexPrinter(LatexPrinter):
         match = ENTRY.match(expr.name)
         if match:
             return self.notation.entry(match["prefix"], tuple(int(i) for i in match["idx"].split(",")))
+        base, _, script = expr.name.partition("_")
+        if script in UPRIGHT_SCRIPTS and base.isalpha():  # p_lo, p_hi: a word as a subscript is set upright
+            return rf"{self._print(sympy.Symbol(base))}_{{\mathrm{{{script}}}}}"
         if expr.name.isascii():
             return super()._print_Symbol(expr, style)
         return text_math(expr.name, self.notation)
@@ -132,6 +136,27 @@ class SymconvLatexPrinter(LatexPrinter):
         inner, *idx = expr.args
         tex = self._operand(inner) if isinstance(inner, sympy.Symbol) else self._print(inner)
         return f"[{tex}]_{{{','.join(self._print(i) for i in idx)}}}"
+
+    def _print_KroneckerDelta(self, expr: sympy.KroneckerDelta, exp: Any = None) -> str:
+        """The Kronecker delta as an indicator, so it never reads as the error term δ."""
+        left, right = (self._print(a) for a in expr.args)
+        tex = rf"{self.notation.indicator}[{left} = {right}]"
+        return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
+
+    def _print_Float(self, expr: sympy.Float) -> str:
+        return number(float(expr))
+
+    def _print_Piecewise(self, expr: sympy.Piecewise) -> str:
+        """Cases with their conditions listed by commas (``\\wedge`` chains read badly), ``otherwise`` last."""
+        rows = []
+        for value, cond in expr.args:
+            if cond is sympy.true:
+                rows.append(rf"{self._print(value)} & \text{{otherwise}}")
+            else:
+                parts = sympy.And.make_args(cond)
+                conds = ",\\ ".join(self._print(c) for c in sorted(parts, key=str))
+                rows.append(rf"{self._print(value)} & \text{{if }} {conds}")
+        return r"\begin{cases} " + r" \\ ".join(rows) + r" \end{cases}"
 
     def _print_Card(self, expr: sympy.Basic) -> str:
         var, cond = expr.args
@@ -319,6 +344,55 @@ class SymconvLatexPrinter(LatexPrinter):
 
     def _print_MatrixBase(self, expr: sympy.MatrixBase) -> str:
         return self._nested(expr.tolist(), 2)
+
+
+def number(value: float, digits: int = 2) -> str:
+    r"""A float as a reader writes it: ``4.4\\times10^{-16}``, ``0.25``, ``18.52``.
+
+    >>> number(4.4e-16), number(0.25), number(1.024e9), number(0.0)
+    ('4.4\\times10^{-16}', '0.25', '1.0\\times10^{9}', '0')
+    """
+    if value == 0:
+        return "0"
+    if 1e-3 <= abs(value) < 1e5:
+        return f"{value:.{digits + 2}g}"
+    mantissa, exponent = f"{value:.{digits - 1}e}".split("e")
+    return rf"{mantissa}\times10^{{{int(exponent)}}}"
+
+
+def index_renaming(exprs: Iterable[Any], notation: Notation | None = None) -> dict[sympy.Symbol, sympy.Symbol]:
+    """Index symbols whose letter names a tensor (``w`` beside ``W``) -> a spare letter no expression uses.
+
+    Index symbols are the bound variables of sums and the symbols inside
+    ``Indexed`` subscripts; the spare letters come from
+    :attr:`~symconv.latex.notation.Notation.spare_indices`, and a letter
+    already used anywhere in ``exprs`` is never taken (the renaming is
+    capture-free and the same for every expression of a derivation).
+
+    >>> import sympy
+    >>> u, w, a = sympy.symbols("u w a", integer=True)
+    >>> X = sympy.IndexedBase("X")
+    >>> index_renaming([sympy.Sum(X[u, w + a], (a, 1, 3))])
+    {w: v}
+    """
+    notation = notation or Notation()
+    exprs = [e for e in exprs if isinstance(e, sympy.Basic)]
+    index_symbols: set[sympy.Symbol] = set()
+    used: set[str] = set()
+    for e in exprs:
+        used |= {s.name for s in e.atoms(sympy.Symbol)}
+        for s in e.atoms(sympy.Sum):
+            index_symbols |= {lim[0] for lim in s.limits}
+        for ix in e.atoms(sympy.Indexed):
+            index_symbols |= {s for idx in ix.indices for s in idx.free_symbols if isinstance(s, sympy.Symbol)}
+    out: dict[sympy.Symbol, sympy.Symbol] = {}
+    spare = [letter for letter in notation.spare_indices if letter not in used]
+    for sym in sorted(index_symbols, key=lambda s: s.name):
+        letter, primes = sym.name.rstrip("'"), sym.name[len(sym.name.rstrip("'")) :]
+        if letter.lower() in notation.tensor_letters and spare:
+            new = spare.pop(0)
+            out[sym] = sympy.Symbol(new + primes, **sym.assumptions0)
+    return out
 
 
 def to_zero_based(expr: sympy.Basic) -> sympy.Basic:

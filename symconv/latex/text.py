@@ -12,9 +12,11 @@ with pdflatex; :func:`unknown_characters` lists what a table does not cover.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 from ..errors import ParameterError
@@ -22,6 +24,7 @@ from .notation import Notation
 
 __all__ = [
     "Segment",
+    "unicode_text",
     "segments",
     "to_math",
     "to_md",
@@ -218,7 +221,18 @@ MATH_ESCAPES: Mapping[str, str] = MappingProxyType(
 )
 #: Typography in running text.
 TEXT_CHARS: Mapping[str, str] = MappingProxyType(
-    {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~", "…": r"\ldots{}"}
+    {
+        "–": "--",
+        "—": "---",
+        "‘": "`",
+        "’": "'",
+        "“": "``",
+        "”": "''",
+        "\u00a0": "~",
+        "…": r"\ldots{}",
+        "§": r"\S{}",
+        "✓": r"\checkmark{}",
+    }
 )
 MD_ESCAPES: Mapping[str, str] = MappingProxyType(
     {"\\": "\\\\", "*": r"\*", "_": r"\_", "`": r"\`", "$": r"\$", "<": "&lt;", ">": "&gt;"}
@@ -256,14 +270,41 @@ _OPENERS = "([{"
 _CLOSERS = ")]}'"
 
 
+#: Whether running text may keep characters no table covers (Chinese under xelatex with ctex).
+_UNICODE_TEXT: contextvars.ContextVar[bool] = contextvars.ContextVar("unicode_text", default=False)
+
+
+@contextlib.contextmanager
+def unicode_text() -> Iterator[None]:
+    """Keep CJK characters in running text (for xelatex with ``ctex``) while the block is rendered.
+
+    >>> with unicode_text():
+    ...     tex_text("卷积")
+    '卷积'
+    >>> tex_text("卷积")
+    '[U+5377][U+79EF]'
+    """
+    token = _UNICODE_TEXT.set(True)
+    try:
+        yield
+    finally:
+        _UNICODE_TEXT.reset(token)
+
+
+def _cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and unicodedata.category(ch)[0] in "LP"
+
+
 def _escape(text: str, table: Mapping[str, str]) -> str:
     return "".join(table.get(ch, ch) for ch in text)
 
 
 def _fallback(ch: str, math: bool) -> str:
-    """An ASCII stand-in for a character no table covers."""
+    """An ASCII stand-in for a character no table covers (CJK kept in Unicode mode)."""
     if ch.isascii():
         return ch
+    if _UNICODE_TEXT.get() and _cjk(ch):
+        return rf"\text{{{ch}}}" if math else ch
     plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
     if plain and plain.isprintable():
         return plain
