@@ -28,9 +28,10 @@ COLORS = {
 WINDOW = "fill=blue!22"
 TARGET = "fill=red!30"
 DROPPED = "draw=red, dashed, thick"
-BIG, SMALL = 0.62, 0.34  # cm per cell: the overview, the panels
+BIG, SMALL = 0.5, 0.28  # cm per cell: the overview, the panels
 LINE = 0.36  # cm per line of a panel's caption (\scriptsize)
-TEXT_WIDTH = 16.5  # cm available for a row of panels
+TEXT_WIDTH = 17.0  # cm available for a row of panels
+GAP = 0.35  # cm between two panels
 
 
 def _grid(grid: Grid, x: float, y: float, size: float, labels: bool, font: str) -> list[str]:
@@ -134,11 +135,11 @@ def tikz(sc: Scene, overview: bool = True) -> str:
         lines += head
         y = -height
     width = _panel_width(sc)
-    per_row = max(1, int((TEXT_WIDTH + 0.5) // (width + 0.5)))
+    per_row = max(1, int((TEXT_WIDTH + GAP) // (width + GAP)))
     row_height = sc.input.shape[0] * SMALL + 0.35 + LINE * caption_lines(sc, width + 0.4)
     for n, frame in enumerate(panels(sc)):
         col, row = n % per_row, n // per_row
-        x0, y0 = col * (width + 0.5), y - row * row_height
+        x0, y0 = col * (width + GAP), y - row * row_height
         lines += _panel(sc, frame, x0, y0)
         label = r"\textcolor{red}{dropped}" if frame.dropped else f"${frame.entry}$"
         lines.append(_caption(label, x0 + width / 2, y0 - sc.input.shape[0] * SMALL - 0.05, width + 0.4))

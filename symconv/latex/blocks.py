@@ -101,7 +101,7 @@ class Table:
     header: tuple[str, ...]
     rows: tuple[tuple[tuple[Segment, ...], ...], ...]
     widths: tuple[float, ...]
-    small: bool = True
+    size: str = "small"  # the font size command of the table (LaTeX), "" for the text's
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,11 @@ def _tex(block: Block) -> str:
     if isinstance(block, Env):
         title = f"[{_tex_title(block.title)}]" if block.title else ""
         labels = "".join(rf"\label{{{label}}}" for label in block.labels)
-        body = "\n\n".join(_tex(b) for b in block.blocks)
+        inner = list(block.blocks)
+        if block.kind == "proof" and inner and isinstance(inner[-1], Display):  # the end mark on the last line
+            last = inner[-1]
+            inner[-1] = Display((*last.lines[:-1], last.lines[-1] + r" \qedhere"), last.aligned, last.alt)
+        body = "\n\n".join(_tex(b) for b in inner)
         return f"\\begin{{{block.kind}}}{title}{labels}\n{body}\n\\end{{{block.kind}}}"
     if isinstance(block, Table):
         spec = "".join(
@@ -191,14 +195,14 @@ def _tex(block: Block) -> str:
         )
         head = " & ".join(rf"\textbf{{{tex_text(h)}}}" for h in block.header) + r" \\"
         rows = "\n".join(" & ".join(_segs(cell, "tex") for cell in row) + r" \\" for row in block.rows)
-        size = "\\small\n" if block.small else ""
+        size = f"\\{block.size}\n" if block.size else ""
         return (
             f"{{{size}\\setlength{{\\tabcolsep}}{{3pt}}\n\\begin{{longtable}}{{{spec}}}\n\\toprule\n{head}\n"
             f"\\midrule\n\\endhead\n{rows}\n\\bottomrule\n\\end{{longtable}}\n}}"
         )
-    if isinstance(block, Picture):
+    if isinstance(block, Picture):  # a float near its place, so that a tall picture leaves no gap
         caption = _segs(block.caption, "tex")
-        return f"\\begin{{center}}\n{block.tikz}\n\n{{\\small {caption}}}\n\\end{{center}}"
+        return f"\\begin{{figure}}[!htbp]\n\\centering\n{block.tikz}\n\n{{\\small {caption}}}\n\\end{{figure}}"
     raise ParameterError("block", block, "a Heading, Para, Display, Items, Code, Env, Table or Picture")
 
 

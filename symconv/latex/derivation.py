@@ -1,6 +1,6 @@
 """Derivations: proof steps as the lines of an ``align*`` (or ``aligned``) block.
 
-Each :class:`~symconv.prove.result.Step` becomes one line, its expression
+Each :class:`~symconv.result.Step` becomes one line, its expression
 printed by :class:`~symconv.latex.printer.SymconvLatexPrinter` (in the index
 base the prover used, index letters renamed once per derivation where they
 would read as a tensor) and its justification (Unicode text, e.g. ``reindex a
@@ -10,7 +10,7 @@ same left side is written ``lhs &= r_1 \\\\ &= r_2``; a long sum is broken
 after every few terms.
 
 Steps that only restate the previous expression (the same SymPy expression,
-which is SymPy's canonical form) are *trivial*: the notes style drops them,
+which is SymPy's canonical form, or the same formula once printed) are *trivial*: the notes style drops them,
 the report style keeps them.  They still count in the kernel; this module
 only decides what is shown.
 """
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sympy
@@ -27,8 +27,9 @@ import sympy
 from ..errors import ParameterError
 from ..result import Step
 from .notation import Notation
-from .printer import SymconvLatexPrinter, index_renaming
+from .printer import RELATION_SIGNS, SymconvLatexPrinter, index_renaming, tidy
 from .text import Segment, segments, to_math, to_tex
+from .width import math_width
 
 __all__ = [
     "LINE_BUDGET",
@@ -45,20 +46,13 @@ __all__ = [
 ]
 
 #: Relational classes and how they are written.
-RELATIONS: dict[type, str] = {
-    sympy.Eq: "=",
-    sympy.Ne: r"\ne",
-    sympy.Le: r"\le",
-    sympy.Lt: "<",
-    sympy.Ge: r"\ge",
-    sympy.Gt: ">",
-}
+RELATIONS = RELATION_SIGNS
 #: Longest line source (characters) before a sum is broken or a justification moves below (MathJax forms).
 LINE_BUDGET = 160
-#: Visible width (in characters of 11pt math) of a formula line in the LaTeX document, and of a line with
-#: its justification beside it: about 470pt of text width at 6pt a character, with a margin of safety.
-TEX_WIDTH = 68
-TEX_WIDTH_WITH_WHY = 58
+#: Width (units of :func:`visible_width`) of a formula line in the LaTeX document (453pt of the 494pt text width:
+#: the model errs by up to 7 %), and of the widest formula plus a justification beside it (the column gap).
+TEX_WIDTH = 103
+TEX_WIDTH_WITH_WHY = 95
 #: Environments: the display one for LaTeX documents, the inner one for MathJax and Jupyter.
 ENVIRONMENTS = ("align*", "aligned")
 
@@ -67,47 +61,86 @@ def _printer(notation: Notation) -> SymconvLatexPrinter:
     return SymconvLatexPrinter(notation)
 
 
-_COMMAND = re.compile(r"\\(?:left|right|mathbf|mathrm|mathtt|mathbb|operatorname|text|tilde|quad|qquad|,|;|!)")
-_SCRIPT = re.compile(r"[_^]\{([^{}]*(?:\{[^{}]*\}[^{}]*)*)\}|[_^](\\?[A-Za-z0-9])")
+#: Points of printed width per unit of :func:`visible_width` (about one character of 10pt math).
+UNIT_PT = 4.4
 
 
 def visible_width(tex: str) -> float:
-    r"""A rough width of a formula in characters: commands and braces cost nothing, scripts count 0.6.
-
-    Used to decide line breaks before TeX sees the formula; the compile tests
-    check the result on the log (no overfull box).
+    r"""The printed width of a formula in units of about one character (:data:`UNIT_PT`), from the model of
+    :func:`symconv.latex.width.math_width`; used to break lines before TeX sees them (the compile tests check
+    the log for overfull boxes).
 
     >>> visible_width(r"[\mathbf{X}]_{i+a-1,j+b-1}") < visible_width(r"[\mathbf{X}]_{i+a-1,j+b-1} + x + y")
     True
     """
-
-    def script(m: re.Match[str]) -> str:
-        inner = m.group(1) if m.group(1) is not None else m.group(2)
-        return "\x01" * max(1, round(0.6 * visible_width(inner)))
-
-    text = _SCRIPT.sub(script, tex)
-    text = re.sub(r"\\(?:sum|prod)", "SS", text)
-    text = re.sub(r"\\begin\{[a-z*]+\}|\\end\{[a-z*]+\}", "", text)
-    text = re.sub(
-        r"\\frac\{([^{}]*)\}\{([^{}]*)\}",
-        lambda m: m.group(1) if len(m.group(1)) > len(m.group(2)) else m.group(2),
-        text,
-    )
-    text = _COMMAND.sub("", text)
-    text = re.sub(r"\\[A-Za-z]+", "M", text)
-    text = re.sub(r"[{}&\\]", "", text)
-    operators = len(re.findall(r" [-+=] | \\(?:le|ge|ne|cdot|bmod|times) ", tex))  # spaced on both sides
-    return float(len(text.replace(" ", "")) * 1.15 + 0.9 * operators)
+    return math_width(tex) / UNIT_PT
 
 
 def _chunks(terms: list[str], budget: float) -> list[list[str]]:
-    """Greedy runs of terms whose visible width stays within ``budget`` (at least one term each)."""
+    """Greedy runs of terms whose visible width stays within ``budget`` (at least one term each); a term wider
+    than ``budget`` is first cut at its own break points (:func:`pieces`)."""
+    flat = [piece for term in terms for piece in (pieces(term) if visible_width(term) > budget else [term])]
     chunks: list[list[str]] = [[]]
-    for term in terms:
+    for term in flat:
         if chunks[-1] and visible_width(" ".join([*chunks[-1], term])) > budget:
             chunks.append([])
         chunks[-1].append(term)
     return chunks
+
+
+#: What may follow a line break inside one long term: another factor (an entry, an indicator, a sum, a
+#: fraction); a break also follows the comma between two conditions of an indicator.
+_BREAK_BEFORE = re.compile(r"\\(?:sum|prod|mathbf\{1\}|mathbb\{1\}|frac\{\\partial)|\[")
+
+
+def pieces(tex: str) -> list[str]:
+    r"""A long product (one term of a formula) cut where a line may break: before a factor (``[``, an
+    indicator, ``\sum``, a derivative) and after the comma between two conditions; never inside braces, a
+    ``\left … \right`` pair, or between a sum and its first factor.
+
+    >>> pieces(r"\sum_{a=1}^{k} \mathbf{1}[a \le i,\ i \le n]\, [\mathbf{X}]_{i,a} [\mathbf{W}]_{a}")
+    ['\\sum_{a=1}^{k} \\mathbf{1}[a \\le i,\\', 'i \\le n]\\,', '[\\mathbf{X}]_{i,a}', '[\\mathbf{W}]_{a}']
+    """
+    cuts: list[tuple[int, int]] = []  # (end of the piece before, start of the next)
+    depth, i = 0, 0
+    last_head = -10  # end of the last \sum/\prod head seen at depth 0
+    while i < len(tex):
+        if depth == 0 and tex.startswith((r"\sum_", r"\prod_"), i):
+            j, level = i, 0  # skip the head's sub- and superscript
+            for _ in range(2):
+                j = tex.find("{", j)
+                level, j = 1, j + 1
+                while j < len(tex) and level:
+                    level += {"{": 1, "}": -1}.get(tex[j], 0)
+                    j += 1
+            last_head = i = j
+            continue
+        if tex.startswith(r"\left", i) and not tex[i + 5 : i + 6].isalpha():
+            depth += 1
+            i += 5
+            continue
+        if tex.startswith(r"\right", i) and not tex[i + 6 : i + 7].isalpha():
+            depth -= 1
+            i += 6
+            continue
+        ch = tex[i]
+        if ch == "\\" and i + 1 < len(tex):
+            if depth == 0 and tex.startswith(",\\ ", i - 1):
+                cuts.append((i + 1, i + 2))
+            i += 2
+            continue
+        if ch in "{}":
+            depth += 1 if ch == "{" else -1
+        elif ch == " " and depth == 0 and _BREAK_BEFORE.match(tex, i + 1) and i - last_head > 0:
+            cuts.append((i, i + 1))
+        i += 1
+    out, start = [], 0
+    for end, nxt in cuts:
+        if tex[start:end].strip():
+            out.append(tex[start:end].strip())
+            start = nxt
+    out.append(tex[start:].strip())
+    return [p for p in out if p]
 
 
 def why_lines(text: str, notation: Notation | None = None, budget: int = LINE_BUDGET) -> list[str]:
@@ -201,6 +234,8 @@ class Line:
     why: tuple[Segment, ...] = ()
     checked: bool = True
     trivial: bool = False
+    step: Any = field(default=None, compare=False)  # the step shown (its rule and what it cites)
+    steps: tuple[Any, ...] = field(default=(), compare=False)  # with ``merge``: every step the line stands for
 
 
 def is_trivial(expr: Any, previous: Any) -> bool:
@@ -231,29 +266,70 @@ def _relation(expr: Any) -> str | None:
 
 
 def _renamed_text(text: str, renaming: dict[Any, Any]) -> str:
-    """The renamed index letters in a justification's subscripts too (``X_{u,w}`` -> ``X_{u,v}``).
+    """The renamed index letters in a justification too: in subscripts (``X_{u,w}`` -> ``X_{u,v}``) and as
+    letters standing alone (``o takes c_o values`` -> ``t takes c_o values``).
 
     >>> import sympy
-    >>> _renamed_text("∂X_{u,w}/∂X_{a,b}", {sympy.Symbol("w"): sympy.Symbol("v")})
-    '∂X_{u,v}/∂X_{a,b}'
+    >>> _renamed_text("∂X_{u,w}/∂X_{a,b}; w ↦ k − w", {sympy.Symbol("w"): sympy.Symbol("v")})
+    '∂X_{u,v}/∂X_{a,b}; v ↦ k − v'
     """
     if not renaming or not text:
         return text
     names = {str(old): str(new) for old, new in renaming.items()}
-    pattern = re.compile(r"(?<![A-Za-z])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z])")
+    pattern = re.compile(r"(?<![A-Za-z_^])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z_(])")
 
     def scripts(m: re.Match[str]) -> str:
         return m.group(1) + pattern.sub(lambda n: names[n.group(1)], m.group(2)) + m.group(3)
 
-    return re.sub(r"(_\{)([^{}]*)(\})", scripts, text)
+    text = re.sub(r"(_\{)([^{}]*)(\})", scripts, text)
+    return pattern.sub(lambda n: names[n.group(1)], text)
 
 
-def derivation_rows(steps: Iterable[Step], notation: Notation | None = None, drop_trivial: bool = False) -> list[Line]:
-    """The steps as :class:`Line` rows: the chain's left side once, renamed index letters, trivial steps marked
-    (and left out with ``drop_trivial``).
+def rearranges(expr: Any, previous: Any) -> bool:
+    """Whether ``expr`` only reorders the sums and moves the factors of ``previous`` (exchange, linearity): the
+    same limits and the same factors once the nest of sums and products is flattened.
 
     >>> import sympy
-    >>> from symconv.prove.result import Step
+    >>> i, j, n = sympy.symbols("i j n", integer=True)
+    >>> X, c = sympy.IndexedBase("X"), sympy.Symbol("c")
+    >>> a = sympy.Sum(c * sympy.Sum(X[i, j], (j, 1, n)), (i, 1, n))
+    >>> rearranges(sympy.Sum(sympy.Sum(c * X[i, j], (i, 1, n)), (j, 1, n)), a)
+    True
+    """
+    if previous is None or expr == previous:
+        return False
+    return _flat(expr) == _flat(previous)
+
+
+def _flat(expr: Any) -> tuple[list[str], list[str]]:
+    limits: list[str] = []
+    factors: list[str] = []
+
+    def walk(e: Any) -> None:
+        if isinstance(e, sympy.Sum):
+            limits.extend(str(limit) for limit in e.limits)
+            walk(e.function)
+        elif isinstance(e, sympy.Mul):
+            for f in e.args:
+                walk(f)
+        else:
+            factors.append(str(e))
+
+    walk(expr)
+    return sorted(limits), sorted(factors)
+
+
+def derivation_rows(
+    steps: Iterable[Step], notation: Notation | None = None, drop_trivial: bool = False, merge: bool = False
+) -> list[Line]:
+    """The steps as :class:`Line` rows: the chain's left side once, renamed index letters, trivial steps marked
+    (and left out with ``drop_trivial``).  A step is trivial when its expression restates the previous one:
+    the same term, or the same formula once printed.  With ``merge``, a step that only :func:`rearranges` the
+    line before it replaces that line, and so does a substitution of a hypothesis that follows another
+    (``steps`` lists the steps a line stands for).
+
+    >>> import sympy
+    >>> from symconv.result import Step
     >>> n, k = sympy.symbols("n k")
     >>> rows = derivation_rows([Step(n - k + 1, "count"), Step(n - k + 1, "simplify")], drop_trivial=True)
     >>> [r.rhs for r in rows]
@@ -263,45 +339,53 @@ def derivation_rows(steps: Iterable[Step], notation: Notation | None = None, dro
     steps = list(steps)
     for step in steps:
         if not isinstance(step, Step) and not all(hasattr(step, a) for a in ("expr", "why", "checked")):
-            raise ParameterError("step", step, "a symconv.prove.result.Step")
-    renaming = index_renaming([s.expr for s in steps], notation)
-    printer = _printer(notation)
-    rows: list[Line] = []
-    previous: tuple[Any, Any] | None = None  # (lhs, rhs) of the last equation
-    last_expr: Any = None
+            raise ParameterError("step", step, "a symconv.result.Step")
+    exprs = []
     for step in steps:
         expr = step.expr
         if not isinstance(expr, (sympy.Basic, int, tuple)):
             raise ParameterError("step.expr", expr, "a SymPy expression or relation")
-        if isinstance(expr, tuple):
-            expr = sympy.Tuple(*expr)
-        expr = sympy.sympify(expr).xreplace(renaming) if renaming else sympy.sympify(expr)
-        trivial = is_trivial(expr, last_expr)
-        last_expr = expr
+        exprs.append(tidy(sympy.Tuple(*expr) if isinstance(expr, tuple) else sympy.sympify(expr)))
+    renaming = index_renaming(exprs, notation)
+    printer = _printer(notation)
+    rows: list[Line] = []
+    previous: tuple[Any, Any] | None = None  # (lhs, rhs) of the last equation
+    last_expr: Any = None
+    last_rhs: tuple[str, ...] | None = None
+    for step, expr in zip(steps, exprs):
+        expr = expr.xreplace(renaming) if renaming else expr
         why = tuple(segments(_renamed_text(step.why, renaming), notation)) if step.why else ()
-        if trivial and drop_trivial:
-            continue
         if isinstance(expr, sympy.Tuple):
             items = [printer.doprint(e) for e in expr]
             terms = tuple(
                 ("(" if i == 0 else "") + t + ("," if i < len(items) - 1 else ")") for i, t in enumerate(items)
             )
-            rows.append(Line(None, "=" if rows else "", terms, why, step.checked, trivial))
-            previous = (expr, expr)
-            continue
-        rel = _relation(expr)
-        if rel is not None:
+            row = Line(None, "=" if rows else "", terms, why, step.checked)
+            shown = (expr, expr)
+        elif _relation(expr) is not None:
             lhs, rhs = expr.lhs, expr.rhs
             same = previous is not None and (lhs == previous[0] or lhs == previous[1])
             lhs_tex = None if same else printer.doprint(lhs)
-            rows.append(Line(lhs_tex, rel, tuple(printer.term_strings(rhs)), why, step.checked, trivial))
-            previous = (lhs if not same else previous[0], rhs)
+            row = Line(lhs_tex, _relation(expr), tuple(printer.term_strings(rhs)), why, step.checked)
+            shown = (lhs if not same else previous[0], rhs)
         elif previous is None and not rows:
-            rows.append(Line(None, "", tuple(printer.term_strings(expr)), why, step.checked, trivial))
-            previous = (expr, expr)
+            row = Line(None, "", tuple(printer.term_strings(expr)), why, step.checked)
+            shown = (expr, expr)
         else:
-            rows.append(Line(None, "=", tuple(printer.term_strings(expr)), why, step.checked, trivial))
-            previous = (previous[0] if previous else expr, expr)
+            row = Line(None, "=", tuple(printer.term_strings(expr)), why, step.checked)
+            shown = (previous[0] if previous else expr, expr)
+        trivial = is_trivial(expr, last_expr) or (last_rhs is not None and row.rhs == last_rhs)
+        substituted = getattr(step, "rule", "") == "hypothesis" and rows and rows[-1].step is not None
+        substituted = substituted and getattr(rows[-1].steps[-1], "rule", "") == "hypothesis"
+        moved = merge and rows and (rearranges(expr, last_expr) or substituted)
+        last_expr, last_rhs = expr, row.rhs
+        if trivial and drop_trivial:
+            continue
+        if moved:  # the same sums and factors, reordered: one line for both steps
+            rows[-1] = replace(rows[-1], rhs=row.rhs, steps=(*rows[-1].steps, step))
+            continue
+        rows.append(replace(row, trivial=trivial, step=step, steps=(step,)))
+        previous = shown
     return rows
 
 
@@ -329,7 +413,7 @@ def _why_tex(why: Sequence[Segment]) -> str:
 
 
 def _why_width(why: Sequence[Segment]) -> float:
-    return sum(visible_width(v) if k == "math" else 9.0 if k == "raw" else len(v) for k, v in why)
+    return 2.0 + sum(visible_width(v) if k == "math" else 9.0 if k == "raw" else 1.1 * len(v) for k, v in why)
 
 
 def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") -> list[str]:
@@ -338,7 +422,7 @@ def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") 
     ``md``/``jupyter`` (``aligned``, MathJax-safe).
 
     >>> import sympy
-    >>> from symconv.prove.result import Step
+    >>> from symconv.result import Step
     >>> n, k = sympy.symbols("n k")
     >>> render_rows(derivation_rows([Step(sympy.Eq(sympy.Symbol("o"), n - k + 1), "count")]), "tex")
     ['o &= n - k + 1 &&\\text{(count)}']
@@ -368,10 +452,17 @@ def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") 
             widths.append(head_width + 2 + visible_width(" ".join(chunk)))
         blocks.append((lines, _why_text(row, fmt, unchecked)))
     widest = max(widths, default=0.0)
+    beside = all(not why or widest + _why_width(why) <= TEX_WIDTH_WITH_WHY for _lines, why in blocks)
     out = []
+    k = 0
     for lines, why in blocks:
-        if why and widest + _why_width(why) <= TEX_WIDTH_WITH_WHY:
+        own = widths[k : k + len(lines)]
+        k += len(lines)
+        fits = [i for i in (len(lines) - 1, 0) if why and own[i] + _why_width(why) + 4 <= TEX_WIDTH]
+        if why and beside:
             lines[-1] += r" &&\text{(" + _why_tex(why) + ")}"
+        elif fits:  # after the last line of its formula, or the first, when it fits there
+            lines[fits[0]] += r" \qquad\text{(" + _why_tex(why) + ")}"
         elif why:
             out.append(r"\intertext{\small\qquad(" + _why_tex(why) + ")}")
         out += lines

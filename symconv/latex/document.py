@@ -34,16 +34,18 @@ import sympy
 
 from ..check import check_result
 from ..errors import ParameterError
-from ..prove import prove
+from ..kernel import RULES as KERNEL_RULES
+from ..prove import both_levels, prove
 from ..prove.exact import parts, symbol_prefix, symbolic_sides
 from ..result import CheckResult, Counterexample, ProofResult
 from ..theorems.registry import DEFAULTS, Theorem, get, normalize_sizes, theorems
 from ..version import __version__
-from .blocks import Block, Display, Env, Heading, Items, Table, para, render
-from .derivation import Line, derivation_rows, is_trivial, render_rows
+from .blocks import Block, Display, Env, Heading, Items, Para, Table, para, render
+from .derivation import Line, derivation_rows, render_rows
 from .examples import examples_for
 from .notation import Notation
-from .printer import SymconvLatexPrinter, index_base, latex, number
+from .parts import Part, parts_of, scope_math, shown_hypotheses
+from .printer import SymconvLatexPrinter, latex, number
 from .reference import REFERENCES, references_for
 from .text import Segment, segments, to_math, unicode_text
 from .titles import family_stem, formula, title
@@ -88,31 +90,36 @@ STYLES = ("notes", "report")
 
 #: The LaTeX preamble.  Every package comes with Debian's texlive-latex-base and -recommended (amsthm,
 #: longtable, array, geometry; booktabs, mathtools), TikZ with texlive-pictures, ctex with texlive-lang-chinese.
-PREAMBLE = r"""\documentclass[11pt,a4paper]{%(documentclass)s}
+PREAMBLE = r"""\documentclass[10pt,a4paper]{%(documentclass)s}
 \usepackage{amsmath}
 \usepackage{amssymb}
 \usepackage{amsthm}
 \usepackage{mathtools}
-\usepackage[margin=2cm]{geometry}
+\usepackage[margin=1.8cm]{geometry}
 \usepackage{array}
 \usepackage{longtable}
 \usepackage{booktabs}
 %(tikz)s\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.3em}
-\setlength{\emergencystretch}{3em}
+\setlength{\parskip}{0.25em}
+\setlength{\emergencystretch}{3em}\tolerance=1000
+\renewcommand{\topfraction}{0.9}\renewcommand{\bottomfraction}{0.9}\renewcommand{\textfraction}{0.05}
+\renewcommand{\floatpagefraction}{0.8}\setcounter{totalnumber}{4}
 \allowdisplaybreaks
-\AtBeginDocument{\setlength{\abovedisplayskip}{5pt plus 2pt}\setlength{\belowdisplayskip}{5pt plus 2pt}%%
-\setlength{\abovedisplayshortskip}{2pt plus 2pt}\setlength{\belowdisplayshortskip}{3pt plus 2pt}}
+\AtBeginDocument{\setlength{\abovedisplayskip}{3pt plus 2pt}\setlength{\belowdisplayskip}{3pt plus 2pt}%%
+\setlength{\abovedisplayshortskip}{1pt plus 2pt}\setlength{\belowdisplayshortskip}{2pt plus 2pt}}
+\setlength{\jot}{2pt}
 \renewcommand{\labelitemi}{$\bullet$}
-\theoremstyle{definition}
+\newtheoremstyle{chapter}{4pt plus 2pt}{1pt}{}{}{\bfseries}{.}{.5em}{}
+\theoremstyle{chapter}
 \newtheorem{theorem}{%(theorem)s}
 \newtheorem{claim}[theorem]{%(claim)s}
 \renewcommand{\proofname}{%(proof)s}
-\title{%(title)s}
-\author{%(author)s}
-\date{}
+\makeatletter %% amsthm's proof, with less space around it
+\renewenvironment{proof}[1][\proofname]{\par\pushQED{\qed}\normalfont\topsep2\p@\@plus2\p@\relax
+\trivlist\item[\hskip\labelsep\itshape#1\@addpunct{.}]\ignorespaces}{\popQED\endtrivlist\@endpefalse}
+\makeatother
 \begin{document}
-\maketitle
+{\centering{\LARGE %(title)s\par}\smallskip{\small %(author)s\par}}
 """
 TIKZ_PACKAGES = "\\usepackage{tikz}\n"
 TITLE = "Convolutional networks: the formulas of the notes, proved"
@@ -188,9 +195,11 @@ _PYTHONISMS: tuple[tuple[str, str], ...] = (
     (r"\bcip=True\b", "padding counted"),
     (r"\bceil=True\b", "ceil mode"),
     (r"\bceil=False\b", "floor mode"),
+    (r"\b([a-z][a-z_]*[a-z])\s*=\s*True\b", r"\1 on"),
+    (r"\b([a-z][a-z_]*[a-z])\s*=\s*False\b", r"\1 off"),
     (r"'([a-z]+)'", r"“\1”"),
 )
-_FLOAT = re.compile(r"\b(\d+(?:\.\d+)?)e([+-]\d+)\b")
+_FLOAT = re.compile(r"\b(\d+(?:\.\d+)?)e([+-]\d+)\b|\b\d{2,}0{5,}\b")
 
 
 def prose(text: str, notation: Notation | None = None) -> list[Segment]:
@@ -206,7 +215,8 @@ def prose(text: str, notation: Notation | None = None) -> list[Segment]:
     pos = 0
     for m in _FLOAT.finditer(text):
         out += segments(text[pos : m.start()], notation) if text[pos : m.start()] else []
-        out.append(("math", number(float(m.group(0)))))
+        value = m.group(0)
+        out.append(("math", latex(sympy.Integer(value)) if value.isdigit() else number(float(value))))
         pos = m.end()
     if text[pos:]:
         out += segments(text[pos:], notation)
@@ -214,6 +224,8 @@ def prose(text: str, notation: Notation | None = None) -> list[Segment]:
     for kind, value in out:
         if merged and merged[-1][0] == kind == "text":
             merged[-1] = ("text", merged[-1][1] + value)
+        elif kind == "math" and len(merged) > 1 and merged[-1] == ("text", " ") and merged[-2][0] == "math":
+            merged[-2:] = [("math", merged[-2][1] + " " + value)]  # a number set apart from its formula
         else:
             merged.append((kind, value))
     return merged
@@ -258,28 +270,37 @@ def headline(concrete: ProofResult, general: ProofResult | None) -> ProofResult:
 
 
 def is_general(result: ProofResult) -> bool:
-    """Whether a result is an all-sizes proof (scope ``"general"`` or, after the kernel rework, a scope text).
+    """Whether a result is the all-sizes level (the kernel's proof, its scope computed as text).
 
     >>> is_general(prove("full_conv_comm", general=True)), is_general(prove("full_corr_comm"))
     (True, False)
     """
-    return isinstance(result.scope, str)
+    return result.level == "general"
 
 
-def scope_segments(result: ProofResult, style: Style) -> list[Segment]:
-    """The scope in words: "all sizes", the computed scope text, or how many sizes were tried.
+def scope_segments(result: ProofResult, style: Style, short: bool = False) -> list[Segment]:
+    r"""The scope in words and formulas: the computed scope of an all-sizes result (each part's, or with
+    ``short`` one phrase for all parts), or how many sizes were tried.
 
     >>> scope_segments(prove("full_conv_comm", general=True), Style())
     [('text', 'all sizes')]
+    >>> scope_segments(prove("output_size_narrow", general=True), Style())[1]
+    ('math', 's = d = 1,\\ p^{\\mathrm{lo}} = p^{\\mathrm{hi}} = 0')
     """
     scope = result.scope
     if isinstance(scope, str):
-        if scope == "general":
+        if scope in ("general", "all sizes"):
             return [("text", style.say("all_sizes"))]
-        text = scope
-        if style.lang == "zh":
-            text = re.sub(r"^all sizes", style.say("all_sizes"), text)
-        return prose(text, style.notation)
+        if scope == "none":
+            return [("text", style.say("no_general"))]
+        parts = parts_of(get(result.name), result)
+        described = [
+            (part, _scope_words(scope_math(part.scope, result.formal_hypotheses, style.notation), style))
+            for part in parts
+        ]
+        if len(described) == 1:
+            return described[0][1]
+        return _parts_scope(described, style, short)
     grid = [s for s in scope if isinstance(s, Mapping) and "cases" in s]
     if grid:
         return [("text", style.say("grid_cases", sum(int(s["cases"]) for s in grid)))]
@@ -289,25 +310,136 @@ def scope_segments(result: ProofResult, style: Style) -> list[Segment]:
     return [("text", style.say("sizes_n", len(sizes)))]
 
 
+def _scope_words(segs: list[Segment], style: Style) -> list[Segment]:
+    """The prover's scope words in the chapter's language."""
+    out = []
+    for kind, value in segs:
+        if kind == "text":
+            value = value.replace("all sizes with ", style.say("all_sizes_with")).replace(
+                "all sizes", style.say("all_sizes")
+            )
+        out.append((kind, value))
+    return out
+
+
+def _parts_scope(described: list[tuple[Part, list[Segment]]], style: Style, short: bool) -> list[Segment]:
+    """The scope of a theorem of several parts: each part's (labelled), or in ``short`` one phrase per
+    distinct scope with its number of parts (parts at fixed values counted together)."""
+    if not short:
+        out: list[Segment] = []
+        for i, (part, segs) in enumerate(described):
+            out += [("text", "; " if i else "")] + prose(part.label, style.notation) + [("text", ": ")] + segs
+        return _tidy(out)
+    groups: dict[tuple[Segment, ...], int] = {}
+    for part, segs in described:
+        key = tuple(segs) if not _fixed(part) else (("text", style.say("fixed_values")),)
+        groups[key] = groups.get(key, 0) + 1
+    if len(groups) == 1:
+        ((key, count),) = groups.items()
+        return [*key, ("text", " " + style.say("every_part", count))]
+    out = []
+    for i, (key, count) in enumerate(groups.items()):
+        out += [("text", "; " if i else ""), *key, ("text", " " + style.say("parts_n", count))]
+    return _tidy(out)
+
+
+def _fixed(part: Part) -> bool:
+    """A part whose scope pins every size to a number (the notes' figures): "at fixed values"."""
+    tail = part.scope.partition(" with ")[2]
+    return bool(tail) and all(re.fullmatch(r"\S+ = -?\d+", item) for item in tail.split(", "))
+
+
 def hypothesis_segments(thm: Theorem, result: ProofResult | None, style: Style) -> list[list[Segment]]:
-    r"""The hypotheses in mathematical form: the result's formal SymPy relations when it has them (printed
-    by the chapter's printer, conjunctions split), else the registry's or the result's prose, converted.
+    r"""The hypotheses in mathematical form: an all-sizes result's formal relations (those of every part; sign
+    assumptions left out, two bounds of one term merged), else the registry's or the result's prose, converted.
 
     >>> [s for h in hypothesis_segments(get("output_size_narrow"), None, Style()) for s in h][0]
     ('math', 's = 1, p = 0')
+    >>> hypothesis_segments(get("grad_weight_eq_corr"), prove("grad_weight_eq_corr", general=True), Style())[2]
+    [('math', '1 \\le \\alpha \\le k_{h}')]
     """
-    formal = tuple(getattr(result, "formal_hypotheses", ()) or ()) if result is not None else ()
-    if formal:
-        printer = SymconvLatexPrinter(style.notation)
-        items = [part for h in formal for part in sympy.And.make_args(sympy.sympify(h))]
-        return [[("math", printer.doprint(h))] for h in items if h is not sympy.true]
+    if result is not None and result.formal_hypotheses:
+        return [[("math", h)] for h in shown_hypotheses(result, style.notation)]
     texts = tuple(result.hypotheses) if result is not None and result.hypotheses else thm.hypotheses
     return [prose(h, style.notation) for h in texts]
 
 
+def flat_math(tex: str) -> str:
+    r"""A formula for a narrow table cell: ``aligned`` rows on one line, ``cases`` as "A if C; B otherwise".
+
+    >>> flat_math(r"\begin{aligned} a &= b \\ &\text{when } c \end{aligned}")
+    'a = b \\quad \\text{when } c'
+    >>> flat_math(r"T = \begin{cases} a & u = v \\ 0 & \text{otherwise} \end{cases}")
+    'T = a \\text{ if } u = v;\\ 0 \\text{ otherwise}'
+    """
+
+    def cases(m: re.Match[str]) -> str:
+        rows = [r.strip() for r in re.split(r"\\\\", m.group(1)) if r.strip()]
+        out = []
+        for row in rows:
+            value, _amp, cond = row.partition("&")
+            cond = cond.strip()
+            if cond == r"\text{otherwise}":
+                out.append(rf"{value.strip()} \text{{ otherwise}}")
+            else:
+                cond = cond.removeprefix(r"\text{if }").strip()
+                out.append(rf"{value.strip()} \text{{ if }} {cond}")
+        return ";\\ ".join(out)
+
+    def aligned(m: re.Match[str]) -> str:
+        rows = [r.replace("&", "").strip() for r in re.split(r"\\\\", m.group(1)) if r.strip()]
+        return r" \quad ".join(rows)
+
+    tex = re.sub(r"\\begin\{cases\}(.*?)\\end\{cases\}", cases, tex, flags=re.S)
+    tex = re.sub(r"\\begin\{aligned\}(.*?)\\end\{aligned\}", aligned, tex, flags=re.S)
+    return slashed(re.sub(r"\s+", " ", tex).strip())
+
+
+def slashed(tex: str) -> str:
+    r"""Fractions written with a slash and floors without ``\left``/``\right``, so that a narrow cell can break
+    the formula at its operators: ``\left\lfloor \frac{n - k}{s} \right\rfloor`` -> ``\lfloor (n - k)/s \rfloor``.
+
+    >>> slashed(r"\left\lfloor \frac{n - k}{s} \right\rfloor + \frac{1}{2}")
+    '\\lfloor (n - k)/s \\rfloor + 1/2'
+    """
+    tex = re.sub(r"\\(?:left|right)\.", "", tex)
+    tex = re.sub(r"\\(?:left|right)(\\[lr](?:floor|ceil)|[()\[\]]|\\[{}])", r"\1", tex)
+    out, i = [], 0
+    while True:
+        j = tex.find(r"\frac{", i)
+        if j < 0:
+            break
+        num, k = _braced(tex, j + 5)
+        den, k = _braced(tex, k)
+        if num is None or den is None or r"\partial" in num:
+            out.append(tex[i : j + 5])
+            i = j + 5
+            continue
+        out.append(tex[i:j] + f"{_operand(slashed(num))}/{_operand(slashed(den))}")
+        i = k
+    return "".join(out) + tex[i:]
+
+
+def _operand(tex: str) -> str:
+    """A side of a slashed fraction, bracketed when it is a sum or a product of several factors."""
+    return f"({tex})" if re.search(r"[-+ ]", tex.strip()) else tex
+
+
+def _braced(tex: str, i: int) -> tuple[str | None, int]:
+    """The group ``{…}`` that starts at ``i`` and the index after it (None if there is none)."""
+    if i >= len(tex) or tex[i] != "{":
+        return None, i
+    depth, j = 1, i + 1
+    while j < len(tex) and depth:
+        depth += {"{": 1, "}": -1}.get(tex[j], 0)
+        j += 1
+    return tex[i + 1 : j - 1], j
+
+
 def breakable(segs: Sequence[Segment]) -> list[Segment]:
     r"""Segments for a narrow table cell: words inside a formula (``\text{…}``) become running text, and a
-    formula is cut after a top-level ``;`` or ``,\ ``, so that the cell can wrap.
+    formula is cut after a top-level ``;`` or ``,\ `` (never inside braces or ``\left … \right``), so that
+    the cell can wrap.
 
     >>> breakable([("math", r"k \le n\text{ (the kernel fits)}")])
     [('math', 'k \\le n'), ('text', ' (the kernel fits)')]
@@ -317,6 +449,7 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
         if kind != "math":
             out.append((kind, value))
             continue
+        value = flat_math(value)
         depth, start, i = 0, 0, 0
         while i < len(value):
             if value.startswith(r"\text{", i) and depth == 0:
@@ -328,8 +461,12 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
                 out.append(("text", value[i + 6 : j - 1]))
                 start = i = j
                 continue
+            if value.startswith(r"\left", i) or value.startswith(r"\right", i):
+                depth += 1 if value.startswith(r"\left", i) else -1
+                i += 5 if value.startswith(r"\left", i) else 6
+                continue
             depth += {"{": 1, "}": -1}.get(value[i], 0)
-            for sep in (";\\ ", ",\\ ", ";"):
+            for sep in (";\\ ", ",\\ ", r", \quad ", r",\quad ", ";"):
                 if depth == 0 and value.startswith(sep, i):
                     out.append(("math", value[start:i]))
                     out.append(("text", sep[0] + " "))
@@ -383,16 +520,22 @@ def _names_to_refs(text: str, style: Style) -> list[Segment]:
     known = {t.name for t in theorems()}
     out: list[Segment] = []
     pos = 0
+
+    def piece(part: str) -> list[Segment]:  # prose, with the spaces around a reference kept
+        lead = " " if part[:1].isspace() and out else ""
+        trail = " " if part[-1:].isspace() else ""
+        return [("text", lead), *prose(part, style.notation), ("text", trail)]
+
     for m in re.finditer(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b", text):
         if m.group(0) not in known:
             continue
         if text[pos : m.start()]:
-            out += prose(text[pos : m.start()], style.notation)
+            out += piece(text[pos : m.start()])
         out += ref(m.group(0), style)
         pos = m.end()
     if text[pos:]:
-        out += prose(text[pos:], style.notation)
-    return out
+        out += piece(text[pos:])
+    return _tidy(out)
 
 
 # -- sizes ---------------------------------------------------------------------------------------------
@@ -491,11 +634,15 @@ def entry_blocks(
     where: tuple[int, ...] | None = None,
     proved: str = "",
     lang: str = "en",
+    compact: bool = False,
+    lead: Sequence[Segment] = (),
 ) -> list[Block]:
     r"""One entry of each side at ``sizes``, as the symbolic operators build it, and their difference.
 
     ``proved`` names the method that proved the theorem, for a difference that is zero only under
-    its hypotheses (no ties in a max window).
+    its hypotheses (no ties in a max window).  ``compact`` (the notes style) writes sides that print alike
+    as one line, ``[lhs] = … = [rhs]``, and leaves out the difference when it is 0; ``lead`` opens the
+    paragraph.
 
     >>> blocks = entry_blocks(get("full_conv_comm"), normalize_sizes({"n": 2, "k": (1, 2)}), Notation())
     >>> for line in blocks[1].lines:
@@ -527,42 +674,84 @@ def entry_blocks(
         Line(labels[1], "=", tuple(printer.term_strings(sympy.sympify(right)))),
     ]
     zero = sympy.expand(sympy.sympify(left) - sympy.sympify(right)) == 0
-    intro = [("text", say("entry_at", lang)), *size_segments(sizes, notation, lang), ("text", say("entry_word", lang))]
+    if compact and rows[0].rhs == rows[1].rhs:
+        rows = [Line(labels[0], "=", (*rows[0].rhs, f"= {labels[1]}"))]
+    at = say("entry_at", lang)
+    intro = [*lead, ("text", at if lead else at[:1].upper() + at[1:]), *size_segments(sizes, notation, lang)]
+    intro += [("text", say("entry_word", lang))]
     intro += [("math", f"({sub})" if sub else "()")]
     if many:
         intro += [("text", say("entry_part", lang, part + 1, len(L)))]
-    intro += [("text", say("entry_build", lang))]
+    intro += [("text", say("entry_build_short" if compact else "entry_build", lang))]
     if zero:
         outro = say("diff_zero", lang)
     elif proved:
         outro = say("diff_hyp", lang, proved)
     else:
         outro = say("diff_nonzero", lang)
-    return [para(intro), _display(rows, notation), para(("text", outro))]
+    if compact and zero:
+        return [para(*_tidy(intro)), _display(rows, notation)]
+    return [para(*_tidy(intro)), _display(rows, notation), para(("text", outro))]
 
 
 # -- derivations ---------------------------------------------------------------------------------------
-def _step_rows(result: ProofResult, style: Style) -> list[Line]:
-    """The derivation's rows; the notes style drops trivial steps; Chinese justifications by kernel rule."""
-    rows = derivation_rows(result.steps, style.notation, drop_trivial=not style.report)
-    if style.lang == "zh":
-        out = []
-        shown = _shown_steps(result.steps, style)
-        for row, step in zip(rows, shown):
-            label = rule_word(getattr(step, "rule", None), step.why, "zh")
-            maths = [seg for seg in row.why if seg[0] == "math"]
-            why: list[Segment] = [("text", label)] if label else []
-            if maths and label:
-                why += [("text", "：")] + maths[:2]
-            out.append(Line(row.lhs, row.rel, row.rhs, tuple(why), row.checked, row.trivial))
-        return out
-    rows = [Line(r.lhs, r.rel, r.rhs, tuple(_refs_in(r.why, style)), r.checked, r.trivial) for r in rows]
-    if style.report:
-        restates = ("text", " (restates the previous line)")
-        return [
-            Line(r.lhs, r.rel, r.rhs, (*r.why, restates) if r.trivial else r.why, r.checked, r.trivial) for r in rows
-        ]
-    return rows
+def _step_rows(steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "") -> list[Line]:
+    """A chain's rows: the notes style drops trivial steps, shows steps that only rearrange sums as one line, and
+    leaves out the start's "left side" remark; a justification that only restates its kernel rule becomes the
+    rule's name; an instance names the theorem (or the part of ``thm``) it uses; Chinese justifications are
+    the rule's name (and its formula).  ``first`` replaces the chain's first line (a left side shown before)."""
+    rows = derivation_rows(steps, style.notation, drop_trivial=not style.report, merge=not style.report)
+    out = []
+    for k, row in enumerate(rows):
+        whys: list[list[Segment]] = []
+        for step in row.steps or (row.step,):
+            why = _step_why(step, style, thm)
+            if why and why not in whys:
+                whys.append(why)
+        hypotheses = all(getattr(st, "rule", "") == "hypothesis" for st in row.steps or (row.step,))
+        joint = ", " if hypotheses else "; "  # substitutions read as one list
+        why = [seg for i, w in enumerate(whys) for seg in ([("text", joint)] if i else []) + w]
+        if style.report and row.trivial:
+            why += [("text", " (restates the previous line)")]
+        rhs = row.rhs
+        if k == 0 and first:
+            rhs = (rf"\text{{{first}}}",)
+        out.append(Line(row.lhs, row.rel, rhs, tuple(_tidy(why)), row.checked, row.trivial, row.step, row.steps))
+    return out
+
+
+def _step_why(step: Any, style: Style, thm: Theorem | None) -> list[Segment]:
+    """One step's justification as the chapter shows it (see :func:`_step_rows`)."""
+    rule = getattr(step, "rule", None)
+    if rule == "start" and not style.report:
+        return []
+    generic = rule in KERNEL_RULES and step.why.strip() == KERNEL_RULES[rule]
+    if style.lang == "zh" or generic:
+        label = rule_word(rule, step.why, style.lang)
+        why: list[Segment] = [("text", label)] if label else []
+        if style.lang == "zh" and not generic:
+            maths = [seg for seg in segments(step.why, style.notation) if seg[0] == "math"]
+            why += [("text", "：")] + maths[:2] if maths and label else []
+        return why
+    text = step.why
+    if rule == "differentiate":  # the Kronecker deltas it introduces: the chapter writes them 1[a = b] (δ is the error)
+        text = re.sub(r"δ_\{([^,{}]+),([^,{}]+)\}", r"𝟙[\1 = \2]", text)
+    why = _refs_in(prose(text, style.notation), style) if text else []
+    cited = _cited(step)
+    if cited and thm is not None and cited == thm.name:  # another part of the same theorem
+        label = step.cites[len(cited) :].strip(" ()")
+        labels = [spec.label for spec in (thm.general or ())]
+        number_ = labels.index(label) + 1 if label in labels else 1
+        why += [("text", f" ({style.say('part', number_)})")]
+    elif cited and cited not in step.why and why:
+        why += [("text", " (")] + ref(cited, style) + [("text", ")")]
+    return why
+
+
+def _cited(step: Any) -> str | None:
+    """The registered theorem an instance step uses (``grad_input_eq_full_conv (δ ⊗~ W)`` is that theorem's part)."""
+    name = (getattr(step, "cites", "") or "").split(" (")[0]
+    return name if name and name in {t.name for t in theorems()} else None
 
 
 def _refs_in(segs: Sequence[Segment], style: Style) -> list[Segment]:
@@ -577,47 +766,46 @@ def _refs_in(segs: Sequence[Segment], style: Style) -> list[Segment]:
     return out
 
 
-def _shown_steps(steps: Sequence[Any], style: Style) -> list[Any]:
-    """The steps that :func:`derivation_rows` keeps, in order (to pair rows with their steps)."""
-    if style.report:
-        return list(steps)
-    out, last = [], None
-    for step in steps:
-        expr = step.expr if not isinstance(step.expr, tuple) else sympy.Tuple(*step.expr)
-        if not is_trivial(expr, last):
-            out.append(step)
-        last = expr
-    return out
+def _chain_display(steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "") -> Display:
+    rows = _step_rows(steps, style, thm, first)
+    return Display(
+        tuple(render_rows(rows, "tex", style.say("not_checked"))),
+        True,
+        tuple(render_rows(rows, "md", style.say("not_checked"))),
+    )
 
 
 def derivation_blocks(
     thm: Theorem, concrete: ProofResult | None, general: ProofResult | None, style: Style
 ) -> list[Block]:
-    """The proof: the all-sizes derivation when there is one, else the concrete-size proof's expanded entry.
+    """The proof: the all-sizes derivation when there is one (each part with its computed scope), else the
+    concrete-size proof's expanded entry.
 
     >>> derivation_blocks(get("full_corr_comm"), None, None, Style())[0].title
     'Proof at concrete sizes'
     """
     notation = style.notation
-    if general is not None and general.verdict != "unknown" and general.steps:
+    if general is not None and general.verdict == "proved" and general.steps:
         blocks: list[Block] = []
-        base = index_base(step.expr for step in general.steps)
-        if base is not None and base != notation.index_base:
-            blocks.append(para(("text", style.say("indices_base", base))))
-        rows = _step_rows(general, style)
-        blocks.append(
-            Display(
-                tuple(render_rows(rows, "tex", style.say("not_checked"))),
-                True,
-                tuple(render_rows(rows, "md", style.say("not_checked"))),
-            )
-        )
+        parts = parts_of(thm, general)
+        for number_, part in enumerate(parts, 1):
+            if len(parts) > 1:
+                scope = _scope_words(scope_math(part.scope, general.formal_hypotheses, notation), style)
+                label = prose(part.label, notation)
+                head = [("strong", style.say("part", number_) + ":"), ("text", " "), *label, ("text", " (")]
+                blocks.append(para(*_tidy([*head, *scope, ("text", "):")])))
+            again = number_ > 1 and not style.report and part.steps[0].expr == parts[0].steps[0].expr
+            blocks.append(_chain_display(part.steps, style, thm, style.say("left_again") if again else ""))
         if style.report:
             blocks.append(para(("text", f"{style.say('method')}: "), prose(general.detail or general.method, notation)))
-        heading = style.say("derivation")
-        if isinstance(general.scope, str) and general.scope != "general" and general.scope.strip() != "all sizes":
-            heading = style.say("derivation_scope", general.scope)
-        return [Env("proof", _plain_title(heading, style), tuple(blocks), name=style.say("proof"))]
+        if len(parts) > 1:
+            heading = style.say("derivation_parts", len(parts))
+        elif str(general.scope).strip() in ("all sizes", "general"):
+            heading = style.say("derivation")
+        else:
+            scope = scope_segments(general, style)
+            heading = style.say("derivation_scope", "".join(f"${v}$" if k == "math" else v for k, v in scope))
+        return [Env("proof", heading, tuple(blocks), name=style.say("proof"))]
     blocks = []
     result = concrete
     if thm.sides is None or not thm.sizes:
@@ -636,18 +824,12 @@ def derivation_blocks(
     else:
         sizes, where = normalize_sizes(thm.sizes[0]), None
     proved = result.method if result is not None and result.verdict == "proved" else ""
+    lead: list[Segment] = []
     if result is not None and result.verdict == "proved":
-        blocks.append(para(("text", style.say("equal_polys"))))
-    blocks += entry_blocks(thm, sizes, notation, tuple(where) if where is not None else None, proved, style.lang)
+        lead = [("text", style.say("equal_polys") + " ")]
+    where_ = tuple(where) if where is not None else None
+    blocks += entry_blocks(thm, sizes, notation, where_, proved, style.lang, compact=not style.report, lead=lead)
     return [Env("proof", style.say("concrete_proof"), tuple(blocks), name=style.say("proof"))]
-
-
-def _plain_title(text: str, style: Style) -> str:
-    """A title that may hold a formula: its math is kept as ``$…$``."""
-    out = []
-    for kind, value in prose(text, style.notation):
-        out.append(f"${value}$" if kind == "math" else value)
-    return "".join(out)
 
 
 # -- verdicts and checks -------------------------------------------------------------------------------
@@ -661,33 +843,40 @@ def _array_math(value: Any, notation: Notation) -> str:
 
 
 def counterexample_blocks(thm: Theorem, cx: Counterexample, style: Style) -> list[Block]:
-    r"""The inputs of a counterexample as 1-based matrices, both sides there, and where they first differ.
+    r"""The inputs of a counterexample as 1-based matrices, both sides there, and where they first differ (the
+    notes style sets the inputs and the sides on one line).
 
     >>> blocks = counterexample_blocks(get("full_corr_comm"), prove("full_corr_comm").counterexample, Style())
-    >>> blocks[2].lines[0]
+    >>> blocks[1].lines[0].split(r"\qquad ")[1]
     '\\text{lhs} = \\begin{bmatrix} 1 & 0 \\end{bmatrix} \\ne \\text{rhs} = \\begin{bmatrix} 0 & 1 \\end{bmatrix}'
     """
     notation = style.notation
-    blocks: list[Block] = [
-        para(
-            ("strong", style.say("counterexample")),
-            ("text", " " + style.say("at_sizes") + " "),
-            size_segments(cx.sizes, notation, style.lang),
-            ("text", ":"),
-        )
+    head: list[Segment] = [
+        ("strong", style.say("counterexample")),
+        ("text", " " + style.say("at_sizes") + " "),
+        *size_segments(cx.sizes, notation, style.lang),
     ]
-    if cx.values:
-        names = [rf"{notation.array(symbol_prefix(k))} = {_array_math(v, notation)}" for k, v in cx.values.items()]
-        blocks.append(Display((r",\quad ".join(names),)))
-    if cx.lhs is not None and cx.rhs is not None:
-        left, right = _array_math(cx.lhs, notation), _array_math(cx.rhs, notation)
-        blocks.append(Display((rf"{SIDE_LABELS[0]} = {left} \ne {SIDE_LABELS[1]} = {right}",)))
+    where: list[Segment] = []
     if cx.where is not None:
         sub = ",".join(str(i + notation.index_base) for i in cx.where)
-        blocks.append(para(("text", style.say("first_difference") + " "), ("math", f"({sub})"), ("text", ".")))
-    if cx.note and style.report:
-        blocks.append(para(prose(cx.note, notation)))
-    return blocks
+        where = [("text", style.say("first_difference") + " "), ("math", f"({sub})")]
+    lines = []
+    if cx.values:
+        names = [rf"{notation.array(symbol_prefix(k))} = {_array_math(v, notation)}" for k, v in cx.values.items()]
+        lines.append(r",\quad ".join(names))
+    if cx.lhs is not None and cx.rhs is not None:
+        left, right = _array_math(cx.lhs, notation), _array_math(cx.rhs, notation)
+        lines.append(rf"{SIDE_LABELS[0]} = {left} \ne {SIDE_LABELS[1]} = {right}")
+    if style.report:
+        blocks: list[Block] = [para(*head, ("text", ":"))]
+        blocks += [Display((line,)) for line in lines]
+        if where:
+            blocks.append(para(*where, ("text", ".")))
+        if cx.note:
+            blocks.append(para(prose(cx.note, notation)))
+        return blocks
+    lead = [*head, ("text", " ("), *where, ("text", "):")] if where else [*head, ("text", ":")]
+    return [para(*_tidy(lead)), *([Display((r"\qquad ".join(lines),))] if lines else [])]
 
 
 def _check_phrase(checks: Mapping[str, CheckResult], style: Style) -> list[Segment]:
@@ -707,9 +896,11 @@ def _check_phrase(checks: Mapping[str, CheckResult], style: Style) -> list[Segme
             detail.append(style.say("cases", cases))
         errors = [c.max_abs_err for c in agree if c.tolerance]
         if errors:
-            detail.append(style.say("exact_ints"))
+            if style.report:
+                detail.append(style.say("exact_ints"))
             out_err = max(errors)
-            detail.append(style.say("float_err", "@@"))
+            if out_err or style.report:
+                detail.append(style.say("float_err" if style.report else "float_err_short", "@@"))
         text = f"{names} {style.say('ok')}"
         out.append(("text", text))
         if detail:
@@ -743,16 +934,20 @@ def verified_blocks(thm: Theorem, concrete: ProofResult, general: ProofResult | 
     shown = headline(concrete, general)
     verdict = style.say(shown.verdict) if shown.verdict in ("proved", "refuted", "unknown") else shown.verdict
     segs: list[Segment] = [("strong", style.say("verified") + ":"), ("text", f" {verdict}, ")]
-    segs += scope_segments(shown, style)
+    segs += scope_segments(shown, style, short=not style.report)
     if is_general(shown) and shown.steps:
         checked = sum(bool(s.checked) for s in shown.steps)
-        total = len(shown.steps)
-        phrase = style.say("steps_checked", total) if checked == total else style.say("steps_unchecked", checked, total)
+        total = shown.kernel_steps or len([s for s in shown.steps if s.rule != "start"])
+        key = "steps_checked" if style.report else "steps_checked_short"
+        phrase = (
+            style.say(key, total)
+            if checked == len(shown.steps)
+            else style.say("steps_unchecked", checked, len(shown.steps))
+        )
         segs.append(("text", f" ({phrase})"))
-    if shown is not concrete and concrete.verdict == "proved":
-        segs.append(("text", "; "))
-        segs.append(("text", style.say("exact_at", "")))
-        segs += scope_segments(concrete, style)[-1:] if isinstance(concrete.scope, list) else []
+    if style.report and shown is not concrete and concrete.verdict == "proved" and isinstance(concrete.scope, list):
+        segs.append(("text", "; " + style.say("exact_at") + " "))
+        segs += scope_segments(concrete, style)
     if shown.verdict != shown.expected:
         segs.append(("text", f" ({style.say('expected', shown.expected)})"))
     checks = _check_phrase(concrete.checks, style)
@@ -873,8 +1068,12 @@ def theorem_blocks(
         blocks += derivation_blocks(thm, result, general, style)
     examples = instance_blocks(thm, style)
     if examples:
-        blocks.append(para(("strong", style.say("worked") + ".")))
-        blocks += examples
+        label: Segment = ("strong", style.say("worked") + ".")
+        if isinstance(examples[0], Para):  # the label opens the instance's first paragraph
+            blocks.append(Para((label, ("text", " "), *examples[0].segs)))
+            blocks += examples[1:]
+        else:
+            blocks += [para(label), *examples]
     if result is not None:
         if result.counterexample is not None:
             blocks += counterexample_blocks(thm, result.counterexample, style)
@@ -888,12 +1087,12 @@ def theorem_blocks(
 
 # -- families: numbered theorems typeset as one table ----------------------------------------------
 def _first_cite(result: ProofResult | None) -> str | None:
-    """The theorem a derivation starts from, when its first shown step is an instance of one (else None)."""
+    """The registered theorem a derivation starts from, when its first step after the start is an instance of
+    one (else None)."""
     if result is None or not result.steps:
         return None
-    step = result.steps[0]
-    cites = getattr(step, "cites", "") or ""
-    return cites or None
+    first = next((step for step in result.steps if step.rule != "start"), None)
+    return _cited(first) if first is not None and first.rule == "instance" else None
 
 
 def _group_key(thm: Theorem, results: Results) -> tuple[str, str, str] | None:
@@ -974,7 +1173,10 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
     for thm in group:
         label = _row_label(thm)
         general = results[thm.name][1]
-        chain = _step_rows(general, style) if general is not None else []
+        steps = list(general.steps) if general is not None else []
+        if not style.report and steps and steps[0].rule == "start":  # every row starts from the same left side
+            steps = steps[1:]
+        chain = _step_rows(steps, style) if steps else []
         chain_tex = " = ".join(" ".join(r.rhs) for r in chain)
         name = (f"{label}. " if label else "") + title(thm, style.lang)
         if shown[thm.name].verdict != "proved":
@@ -985,11 +1187,11 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
                 (("text", name),),
                 tuple(breakable(_join_math(own, "; "))) or (("text", "—"),),
                 tuple(breakable(statement_math(thm, notation))),
-                (("math", chain_tex),) if chain_tex else (("text", "—"),),
+                tuple(breakable([("math", chain_tex)])) if chain_tex else (("text", "—"),),
             )
         )
     header = tuple(style.say(k) for k in ("col_title", "col_hypotheses", "col_statement", "col_chain"))
-    table = Table(header, tuple(rows), (0.25, 0.21, 0.24, 0.30))
+    table = Table(header, tuple(rows), (0.2, 0.2, 0.18, 0.42))
     if common:
         before, after = style.say("family_rows", "@@").split("@@")
         intro = para(("text", before), _join_math([[("math", h)] for h in common], "; "), ("text", after))
@@ -1004,7 +1206,8 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
     )
     cited = _first_cite(results[group[0].name][1])
     if cited:
-        before, after = style.say("family_derivation", "@@").split("@@")
+        key = "family_derivation_report" if style.report else "family_derivation"
+        before, after = style.say(key, "@@").split("@@")
         proof_blocks: list[Block] = [para(("text", before), *ref(cited, style), ("text", after))]
     else:
         proof_blocks = [para(("text", style.say("family_derivation_plain")))]
@@ -1013,7 +1216,7 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
             general = results[thm.name][1]
             if general is not None and general.steps:
                 proof_blocks.append(para(("text", (_row_label(thm) or title(thm, style.lang)) + ":")))
-                proof_blocks.append(_display(_step_rows(general, style), notation))
+                proof_blocks.append(_display(_step_rows(general.steps, style), notation))
     proof = Env("proof", style.say("shared_derivation"), tuple(proof_blocks), name=style.say("proof"))
     verdicts = [shown[t.name].verdict for t in group]
     counts = {v: verdicts.count(v) for v in dict.fromkeys(verdicts)}
@@ -1021,10 +1224,12 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
         (style.say(v) if v in ("proved", "refuted", "unknown") else v) + (f" ({c})" if len(counts) > 1 else "")
         for v, c in counts.items()
     )
+    scopes = [tuple(scope_segments(shown[t.name], style, True)) for t in group]
+    scope = list(scopes[0]) if len(set(scopes)) == 1 else [("text", style.say("row_scopes"))]
     segs: list[Segment] = [
         ("strong", style.say("verified") + ":"),
         ("text", f" {style.say('family_verified', len(group))} {words}, "),
-        *scope_segments(shown[group[0].name], style),
+        *scope,
     ]
     checks: dict[str, list[CheckResult]] = {}
     for thm in group:
@@ -1088,7 +1293,7 @@ def summary_blocks(thms: Sequence[Theorem], results: Results, style: Style) -> l
                 (("text", thm.section),),
                 (("text", (f"{label}. " if label else "") + title(thm, style.lang)),),
                 tuple(breakable(statement_math(thm, style.notation))),
-                tuple(_tidy([("text", _verdict_word(shown, style) + ", "), *scope_segments(shown, style)])),
+                tuple(breakable(_summary_scope(shown, style))),
                 _checks_cell(concrete.checks, backends),
             )
         )
@@ -1101,7 +1306,24 @@ def summary_blocks(thms: Sequence[Theorem], results: Results, style: Style) -> l
         style.say("col_verdict"),
         checks,
     )
-    return [Heading(1, style.say("summary")), Table(header, tuple(rows), (0.05, 0.06, 0.27, 0.32, 0.18, 0.12))]
+    return [
+        Heading(1, style.say("summary")),
+        Table(header, tuple(rows), (0.045, 0.055, 0.22, 0.32, 0.26, 0.10), "footnotesize"),
+    ]
+
+
+def _summary_scope(result: ProofResult, style: Style) -> list[Segment]:
+    """The verdict and the scope for the summary table: "proved, all sizes", "proved if s = d = 1", "proved, 3
+    sizes"."""
+    segs = [("text", _verdict_word(result, style) + ", "), *scope_segments(result, style, True)]
+    with_ = style.say("all_sizes_with")
+    if len(segs) > 1 and segs[1][0] == "text" and segs[1][1].startswith(with_):
+        segs = [
+            ("text", _verdict_word(result, style) + " " + style.say("scope_if")),
+            ("text", segs[1][1][len(with_) :]),
+        ]
+        segs += scope_segments(result, style, True)[1:]
+    return _tidy(segs)
 
 
 def _in_family(thm: Theorem, style: Style) -> bool:
@@ -1199,7 +1421,7 @@ def preamble(fmt: str = "tex", lang: str = "en", tikz: bool = False, style: str 
     r"""The document's opening: ``article`` for pdflatex (``en``), ``ctexart`` for xelatex (``zh``).
 
     >>> preamble().splitlines()[0], preamble(lang="zh").splitlines()[0]
-    ('\\documentclass[11pt,a4paper]{article}', '\\documentclass[11pt,a4paper]{ctexart}')
+    ('\\documentclass[10pt,a4paper]{article}', '\\documentclass[10pt,a4paper]{ctexart}')
     """
     heading = say("title", lang) + (f" — {say('style_report', lang)}" if style == "report" else "")
     return PREAMBLE % {
@@ -1242,7 +1464,7 @@ def prove_one(
     """
     thm = get(name)
     concrete = prove(thm.name)
-    general = prove(thm.name, general=True) if thm.general is not None else None
+    general = both_levels(thm, concrete) if thm.general else None  # the concrete level proved once, not twice
     with _one_torch_thread():
         for backend in backends:
             concrete.checks[backend] = check_result(concrete, backend)
@@ -1342,7 +1564,7 @@ def theorem_section(
     if result is None:
         if style.sizes:
             concrete = prove(thm.name, **style.sizes)
-            general = prove(thm.name, general=True) if thm.general is not None else None
+            general = both_levels(thm, prove(thm.name)) if thm.general else None
             with _one_torch_thread():
                 for backend in backends:
                     concrete.checks[backend] = check_result(concrete, backend)
@@ -1395,7 +1617,7 @@ def theorem_latex(thm: Theorem | str, notation: Notation | None = None) -> str:
     True
     """
     thm = get(thm) if isinstance(thm, str) else thm
-    general = prove(thm.name, general=True) if thm.general is not None else None
+    general = prove(thm.name, general=True) if thm.general else None
     style = Style(notation=notation or Notation(), fmt="jupyter")
     return render(theorem_blocks(thm, None, general, style=style), "jupyter")
 

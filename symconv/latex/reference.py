@@ -31,7 +31,8 @@ from typing import Any
 import latexify
 from latexify import generate_latex
 
-from .blocks import Block, Code, Display, para
+from .blocks import Block, Code, Display, Picture, para
+from .text import to_md
 from .words import say
 
 __all__ = [
@@ -230,6 +231,8 @@ def references_for(section: str, lang: str = "en", listing: bool = True) -> list
     ['Para', 'Code', 'Display']
     >>> [type(b).__name__ for b in references_for("6.2.2", listing=False)]
     ['Para', 'Display']
+    >>> [type(b).__name__ for b in references_for("6.3.1", listing=False)]  # an algorithm: a float
+    ['Picture']
     >>> references_for("9.9")
     []
     """
@@ -251,5 +254,10 @@ def references_for(section: str, lang: str = "en", listing: bool = True) -> list
         )
         if listing:
             blocks.append(Code(ref.source()))
-        blocks.append(Display((ref.render(),)))
+        if ref.algorithmic and not listing:  # a tall block: a float, so that it leaves no gap at a page break
+            caption = blocks.pop().segs
+            rendered = ref.render()
+            blocks.append(Picture(f"\\[\n{rendered}\n\\]", caption, md=f"{to_md(list(caption))}\n\n$$\n{rendered}\n$$"))
+        else:
+            blocks.append(Display((ref.render(),)))
     return blocks

@@ -415,6 +415,8 @@ class _Converter:
         trailing = len(rest) - len(rest.rstrip("'"))
         rest = rest[: len(rest) - trailing] if trailing else rest
         scripts = [m.group(0) for m in re.finditer(_SCRIPT, rest)]
+        if base in self.n.size_letters and scripts and all(x in ("_h", "_w", "_{h}", "_{w}") for x in scripts):
+            base = self.n.size_letters[base]  # m_h, the number of windows, is the output size o_h
         if base in ARRAY_LETTERS:
             latex = rf"\mathbf{{{base}}}"
             if tilde:
@@ -629,7 +631,12 @@ def to_tex(segs: list[Segment]) -> str:
     >>> to_tex(segments("k−1 on each side of the padded operand"))
     '$k-1$ on each side of the padded operand'
     """
-    return _join(segs, math=lambda v: f"${v}$", code=lambda v: r"\texttt{" + tex_text(v) + "}", text=tex_text)
+    return _join(segs, math=lambda v: f"${v}$", code=_code_tex, text=tex_text)
+
+
+def _code_tex(code: str) -> str:
+    r"""Code in running text: ``\texttt``, breakable after an underscore (``padding_mode`` may end a line)."""
+    return r"\texttt{" + tex_text(code).replace(r"\_", r"\_\allowbreak{}") + "}"
 
 
 def to_md(segs: list[Segment]) -> str:
