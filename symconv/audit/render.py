@@ -205,7 +205,7 @@ def render_audit(rows: Sequence[Mapping[str, Any]], fmt: str, notation: Notation
 
 #: What ``symconv audit -o`` may write, per format (checked by :func:`symconv.output.check_output`).
 AUDIT_SUFFIXES = {
-    "text": {".txt": "text"},
+    "text": {".txt": "text; --format md, tex or json writes .md, .tex, .pdf or .json"},
     "json": {".json": "JSON"},
     "md": {".md": "Markdown", ".markdown": "Markdown"},
     "tex": {".tex": "LaTeX", ".pdf": "PDF, by xelatex"},

@@ -45,8 +45,11 @@ def check_output(path: str | None, lang: str = "en") -> None:
 
 
 def _format_for(path: str | None, fmt: str | None) -> str:
+    """The format written to ``path``: ``--format``, else the suffix's; a ``.pdf`` is compiled from LaTeX."""
     if fmt == "md" and path and Path(path).suffix.lower() == ".pdf":
         raise SymconvError("--format", fmt, "tex for a .pdf output (pdflatex compiles LaTeX)")
+    if path and Path(path).suffix.lower() == ".pdf":
+        return "tex"
     if fmt:
         return fmt
     return "md" if path and Path(path).suffix.lower() in (".md", ".markdown") else "tex"
@@ -74,7 +77,7 @@ def _cmd_latex(args: argparse.Namespace) -> int:
     sizes = args.size or None
     if sizes:
         normalize_sizes({**(thm.sizes[0] if thm.sizes else {}), **sizes})  # refuse bad sizes before proving
-    fmt = "tex" if (args.output or "").endswith(".pdf") else _format_for(args.output, args.format)
+    fmt = _format_for(args.output, args.format)
     backends = tuple(args.backend or DEFAULT_BACKENDS)
     style = _style(args, sizes)
     text = theorem_section(thm.name, fmt, style.notation, backends=backends, style=style)
@@ -108,12 +111,12 @@ def _cmd_notes(args: argparse.Namespace) -> int:
         raise SymconvError("-o", outputs, "file names")
     for path in outputs:
         check_output(path, args.lang)
+    formats = [_format_for(path, args.format) for path in outputs]  # refused before any work
     names = _selected(args)
     backends = tuple(args.backend or DEFAULT_BACKENDS)
     progress = None if args.quiet else stderr_progress
     results = collect(names, backends=backends, progress=progress, jobs=args.jobs)
-    for path in outputs:
-        fmt = "tex" if (path or "").endswith(".pdf") else _format_for(path, args.format)
+    for path, fmt in zip(outputs, formats):
         _write(chapter(fmt, results=results, style=_style(args)), path, args.lang)
         if path is not None and not args.quiet:
             print(f"wrote {path}", file=sys.stderr)

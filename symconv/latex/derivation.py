@@ -18,6 +18,7 @@ only decides what is shown.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -234,6 +235,7 @@ class Line:
     why: tuple[Segment, ...] = ()
     checked: bool = True
     trivial: bool = False
+    rearranged: bool = False  # the previous line's sums and factors, reordered (see :func:`rearranges`)
     step: Any = field(default=None, compare=False)  # the step shown (its rule and what it cites)
     steps: tuple[Any, ...] = field(default=(), compare=False)  # with ``merge``: every step the line stands for
 
@@ -375,16 +377,17 @@ def derivation_rows(
             row = Line(None, "=", tuple(printer.term_strings(expr)), why, step.checked)
             shown = (previous[0] if previous else expr, expr)
         trivial = is_trivial(expr, last_expr) or (last_rhs is not None and row.rhs == last_rhs)
+        reordered = rearranges(expr, last_expr)
         substituted = getattr(step, "rule", "") == "hypothesis" and rows and rows[-1].step is not None
         substituted = substituted and getattr(rows[-1].steps[-1], "rule", "") == "hypothesis"
-        moved = merge and rows and (rearranges(expr, last_expr) or substituted)
+        moved = merge and rows and (reordered or substituted)
         last_expr, last_rhs = expr, row.rhs
         if trivial and drop_trivial:
             continue
         if moved:  # the same sums and factors, reordered: one line for both steps
             rows[-1] = replace(rows[-1], rhs=row.rhs, steps=(*rows[-1].steps, step))
             continue
-        rows.append(replace(row, trivial=trivial, step=step, steps=(step,)))
+        rows.append(replace(row, trivial=trivial, rearranged=reordered, step=step, steps=(step,)))
         previous = shown
     return rows
 
@@ -413,7 +416,12 @@ def _why_tex(why: Sequence[Segment]) -> str:
 
 
 def _why_width(why: Sequence[Segment]) -> float:
-    return 2.0 + sum(visible_width(v) if k == "math" else 9.0 if k == "raw" else 1.1 * len(v) for k, v in why)
+    return 2.0 + sum(visible_width(v) if k == "math" else 9.0 if k == "raw" else _text_width(v) for k, v in why)
+
+
+def _text_width(text: str) -> float:
+    """Units of running text: a Latin character about one, a CJK character (a full em) more than two."""
+    return sum(2.3 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1 for ch in text)
 
 
 def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") -> list[str]:

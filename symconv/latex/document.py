@@ -26,7 +26,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -34,6 +34,7 @@ import sympy
 
 from ..check import check_result
 from ..errors import ParameterError
+from ..formal import Axis
 from ..kernel import RULES as KERNEL_RULES
 from ..prove import both_levels, prove
 from ..prove.exact import parts, symbol_prefix, symbolic_sides
@@ -712,11 +713,13 @@ def _step_rows(steps: Sequence[Any], style: Style, thm: Theorem | None = None, f
         joint = ", " if hypotheses else "; "  # substitutions read as one list
         why = [seg for i, w in enumerate(whys) for seg in ([("text", joint)] if i else []) + w]
         if style.report and row.trivial:
-            why += [("text", " (restates the previous line)")]
+            why += [("text", " " + style.say("restates"))]
+        elif style.report and row.rearranged:
+            why += [("text", " " + style.say("rearranges"))]
         rhs = row.rhs
         if k == 0 and first:
             rhs = (rf"\text{{{first}}}",)
-        out.append(Line(row.lhs, row.rel, rhs, tuple(_tidy(why)), row.checked, row.trivial, row.step, row.steps))
+        out.append(replace(row, rhs=rhs, why=tuple(_tidy(why))))
     return out
 
 
@@ -725,17 +728,16 @@ def _step_why(step: Any, style: Style, thm: Theorem | None) -> list[Segment]:
     rule = getattr(step, "rule", None)
     if rule == "start" and not style.report:
         return []
-    generic = rule in KERNEL_RULES and step.why.strip() == KERNEL_RULES[rule]
-    if style.lang == "zh" or generic:
-        label = rule_word(rule, step.why, style.lang)
-        why: list[Segment] = [("text", label)] if label else []
-        if style.lang == "zh" and not generic:
-            maths = [seg for seg in segments(step.why, style.notation) if seg[0] == "math"]
-            why += [("text", "：")] + maths[:2] if maths and label else []
-        return why
     text = step.why
     if rule == "differentiate":  # the Kronecker deltas it introduces: the chapter writes them 1[a = b] (δ is the error)
         text = re.sub(r"δ_\{([^,{}]+),([^,{}]+)\}", r"𝟙[\1 = \2]", text)
+    generic = rule in KERNEL_RULES and step.why.strip() == KERNEL_RULES[rule]
+    if style.lang == "zh" or generic:  # the rule's name (Chinese: and the step's first formula, when whole)
+        label = rule_word(rule, step.why, style.lang)
+        why: list[Segment] = [("text", label)] if label else []
+        maths = [v for k, v in prose(text, style.notation) if k == "math"] if style.lang == "zh" and not generic else []
+        whole = [m for m in maths if m.count("(") == m.count(")") and m.count("[") == m.count("]")]
+        return why + [("text", "："), ("math", whole[0])] if whole and label else why
     why = _refs_in(prose(text, style.notation), style) if text else []
     cited = _cited(step)
     if cited and thm is not None and cited == thm.name:  # another part of the same theorem
@@ -1340,13 +1342,20 @@ def _number_cell(name: str, style: Style) -> list[Segment]:
 
 
 def notation_blocks(style: Style) -> list[Block]:
-    """The chapter's opening: what the symbols mean, chosen once for the whole chapter.
+    """The chapter's opening: what the symbols mean, chosen once for the whole chapter (the derivations' zero
+    padding, number of windows and indicators included, printed by the chapter's printer).
 
     >>> "indices from 0" in render(notation_blocks(Style(notation=Notation(index_base=0))), "md")
     True
     """
     n = style.notation
+    printer = SymconvLatexPrinter(n)
+    h = Axis.named("h")
+    windows = printer.doprint(sympy.Eq(sympy.Symbol("m_h", integer=True, positive=True), h.m))
+    sides = printer.doprint(h.lo) + ", " + printer.doprint(h.hi)
     padding = ("pad_total", "p_h") if n.padding == "total" else ("pad_side", "p")
+    extended = n.extended % r"\mathbf{X}"
+    say_before, say_after = style.say("extended_sym", "@@").split("@@")
     items = [
         [("math", n.corr), ("text", " " + style.say("corr_sym"))],
         [("math", n.conv), ("text", " " + style.say("conv_sym"))],
@@ -1356,7 +1365,17 @@ def notation_blocks(style: Style) -> list[Block]:
         [("math", r"\delta"), ("text", " " + style.say("delta_sym"))],
         [("math", rf"{n.indicator}[u = v]"), ("text", " " + style.say("indicator_sym"))],
         [("math", padding[1]), ("text", " " + style.say(padding[0]))],
+        [("math", sides), ("text", " "), *prose(style.say("sides_sym"), n)],
         prose(style.say("sizes_sym"), n),
+        [("math", windows), ("text", " "), *prose(style.say("windows_sym"), n)],
+        [
+            ("math", f"[{extended}]_{{u,v}}"),
+            ("text", " "),
+            *prose(say_before, n),
+            ("math", n.entry("x", ("u", "v"))),
+            ("text", " "),
+            *prose(say_after, n),
+        ],
         prose(style.say("index_sym"), n),
     ]
     return [

@@ -32,7 +32,7 @@ from sympy.printing.latex import LatexPrinter, translate
 from ..errors import ParameterError
 from ..formal import Axis
 from .notation import Notation
-from .text import UPRIGHT_SCRIPTS
+from .text import SIDE_SCRIPTS, UPRIGHT_SCRIPTS
 from .text import math as text_math
 
 __all__ = [
@@ -350,6 +350,8 @@ class SymconvLatexPrinter(LatexPrinter):
         name = expr.name.rstrip("'")
         primes = expr.name[len(name) :]
         base, supers, subs = split_super_sub(name)
+        supers += [x for x in subs if x in SIDE_SCRIPTS]  # p_lo, like the kernel's p^lo: a superscript
+        subs = [x for x in subs if x not in SIDE_SCRIPTS]
         if expr.is_positive and base in self.notation.size_letters:  # m_h, the number of windows: o_h
             base = self.notation.size_letters[base]
         elif not any(len(x) > 1 for x in (*supers, *subs)) and not primes and _letters(base) == translate(base):
@@ -427,7 +429,8 @@ class SymconvLatexPrinter(LatexPrinter):
         """The Kronecker delta as an indicator, so it never reads as the error term δ."""
         with self._abbreviating():
             left, right = (self._print(a) for a in expr.args)
-        tex = rf"{self.notation.indicator}[{left} = {right}]"
+        gap = r"\," if left.startswith("[") else ""
+        tex = rf"{self.notation.indicator}[{gap}{left} = {right}{gap}]"
         return rf"\left({tex}\right)^{{{exp}}}" if exp is not None else tex
 
     def _print_Float(self, expr: sympy.Float) -> str:
@@ -481,7 +484,9 @@ class SymconvLatexPrinter(LatexPrinter):
             body = rf"\left({body}\right)"
         if not rest:
             return body
-        tex = rf"{self.notation.indicator}[{self._conditions(rest)}]"
+        conditions = self._conditions(rest)
+        gap = r"\," if conditions.startswith("[") else ""  # 1[\,[X]_{1,1} = …], not 1[[X]…]
+        tex = rf"{self.notation.indicator}[{gap}{conditions}{gap}]"
         return tex if value == 1 else rf"{tex}\, {body}"
 
     def _zero_extension(

@@ -179,8 +179,12 @@ MATH_WORDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Multi-letter subscripts written upright: ``p_lo`` -> ``p_{\mathrm{lo}}``.
+#: Multi-letter subscripts written upright: ``c_in`` -> ``c_{\mathrm{in}}``.
 UPRIGHT_SCRIPTS = frozenset({"lo", "hi", "in", "out", "max", "min", "avg", "full", "same", "valid", "wide"})
+
+#: Scripts that name a side of the padding: always superscripts (the subscript says the axis), as the
+#: kernel's symbols are written: ``p_lo`` and ``p^lo`` -> ``p^{\mathrm{lo}}``, ``p_h^lo`` -> ``p^{\mathrm{lo}}_{h}``.
+SIDE_SCRIPTS = frozenset({"lo", "hi"})
 
 #: Upper-case letters that name arrays (bold; bracketed when subscripted).
 ARRAY_LETTERS = frozenset("XWHYBVR")
@@ -395,12 +399,12 @@ class _Converter:
     def script(self, text: str) -> str:
         """``_p`` -> ``_{p}``, ``^(l)`` -> ``^{(l)}``, ``_{c_o×c_i}`` -> ``_{c_o\\times c_i}``, ``_lo`` upright."""
         mark, body = text[0], text[1:]
-        if body.startswith("{"):
+        if body.strip("{}") in UPRIGHT_SCRIPTS:
+            inner = rf"\mathrm{{{body.strip('{}')}}}"
+        elif body.startswith("{"):
             inner = math(body[1:-1], self.n)
         elif body.startswith("("):
             inner = "(" + math(body[1:-1], self.n) + ")"
-        elif body in UPRIGHT_SCRIPTS:
-            inner = rf"\mathrm{{{body}}}"
         else:
             inner = "".join(_math_char(ch) if not ch.isascii() else ch for ch in body)
         return f"{mark}{{{inner}}}"
@@ -428,8 +432,11 @@ class _Converter:
             if tilde:
                 latex = rf"\tilde{{{latex}}}"
         latex += "'" * primes
-        supers = [self.script(s) for s in scripts if s[0] == "^"]
-        subs = [self.script(s) for s in scripts if s[0] == "_"]
+        sides = [s for s in scripts if s[0] == "_" and s[1:].strip("{}") in SIDE_SCRIPTS]
+        supers = [self.script(s) for s in scripts if s[0] == "^"] + [
+            self.script("^" + s[1:].strip("{}")) for s in sides
+        ]
+        subs = [self.script(s) for s in scripts if s[0] == "_" and s not in sides]
         return latex + "".join(supers) + "".join(subs) + "'" * trailing
 
     def function_name(self, word: str) -> str:

@@ -53,7 +53,7 @@ TITLES: Mapping[str, Title] = MappingProxyType(
         "output_size_formula": Title(
             "Number of window positions (output size)",
             "输出大小：滑动窗口的个数",
-            r"o = \left\lfloor \frac{n + p_{\mathrm{lo}} + p_{\mathrm{hi}} - d(k-1) - 1}{s} \right\rfloor + 1",
+            r"o = \left\lfloor \frac{n + p^{\mathrm{lo}} + p^{\mathrm{hi}} - d(k-1) - 1}{s} \right\rfloor + 1",
         ),
         "output_size_notes_form": Title(
             "Output shape with padding and stride (the notes' form)",
@@ -138,7 +138,7 @@ TITLES: Mapping[str, Title] = MappingProxyType(
             "The input gradient has the input's shape",
             "输入梯度与输入形状相同",
             r"\operatorname{shape}\frac{\partial \ell}{\partial \mathbf{X}} = n,"
-            r"\quad a = (n + p_{\mathrm{lo}} + p_{\mathrm{hi}} - d(k-1) - 1) \bmod s",
+            r"\quad a = (n + p^{\mathrm{lo}} + p^{\mathrm{hi}} - d(k-1) - 1) \bmod s",
         ),
         "param_count": Title(
             "Parameters of a convolution layer (PyTorch)", "卷积层的参数数量（PyTorch）", r"c_o c_i k_h k_w + c_o"
