@@ -261,7 +261,9 @@ def _jupyter_lines(block: Block) -> list[str]:
     if isinstance(block, Env):
         title = f" ({block.title})" if block.title else ""
         head = rf"\textbf{{{block.name or block.kind.capitalize()}}}" if (block.name or block.kind).isascii() else ""
-        lines = [head + to_math([("text", title)]) if title else head]
+        parts = title.split("$")  # a title may hold $…$ formulas (a computed scope)
+        shown = "".join(to_math([("text", p)]) if i % 2 == 0 else p for i, p in enumerate(parts) if p)
+        lines = [head + shown if title else head]
         return [line for line in lines if line] + [x for b in block.blocks for x in _jupyter_lines(b)]
     if isinstance(block, Table):
         return [r"\bullet\ " + " \\quad ".join(_math_line(cell) for cell in row) for row in block.rows]

@@ -278,7 +278,8 @@ def _renamed_text(text: str, renaming: dict[Any, Any]) -> str:
     if not renaming or not text:
         return text
     names = {str(old): str(new) for old, new in renaming.items()}
-    pattern = re.compile(r"(?<![A-Za-z_^])(" + "|".join(map(re.escape, names)) + r")(?![A-Za-z_(])")
+    longest = sorted(names, key=len, reverse=True)  # o' before o
+    pattern = re.compile(r"(?<![A-Za-z_^])(" + "|".join(map(re.escape, longest)) + r")(?![A-Za-z_(])")
 
     def scripts(m: re.Match[str]) -> str:
         return m.group(1) + pattern.sub(lambda n: names[n.group(1)], m.group(2)) + m.group(3)

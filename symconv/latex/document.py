@@ -45,8 +45,8 @@ from .blocks import Block, Display, Env, Heading, Items, Para, Table, para, rend
 from .derivation import Line, derivation_rows, render_rows
 from .examples import examples_for
 from .notation import Notation
-from .parts import Part, parts_of, scope_math, shown_hypotheses
-from .printer import SymconvLatexPrinter, latex, number
+from .parts import Part, parts_of, relation_text, scope_math, shown_hypotheses
+from .printer import SymconvLatexPrinter, latex, number, tidy
 from .reference import REFERENCES, references_for
 from .text import Segment, segments, to_math, unicode_text
 from .titles import family_stem, formula, title
@@ -340,14 +340,20 @@ def _parts_scope(described: list[tuple[Part, list[Segment]]], style: Style, shor
         return [*key, ("text", " " + style.say("every_part", count))]
     out = []
     for i, (key, count) in enumerate(groups.items()):
-        out += [("text", "; " if i else ""), *key, ("text", " " + style.say("parts_n", count))]
+        counted = style.say("part_1") if count == 1 else style.say("parts_n", count)
+        out += [("text", "; " if i else ""), *key, ("text", " " + counted)]
     return _tidy(out)
 
 
 def _fixed(part: Part) -> bool:
-    """A part whose scope pins every size to a number (the notes' figures): "at fixed values"."""
+    """A part whose scope pins every size of its left side to a number (the notes' figures): "at the values
+    given" (a part that pins only some, like s = 1, is a scope of its own)."""
     tail = part.scope.partition(" with ")[2]
-    return bool(tail) and all(re.fullmatch(r"\S+ = -?\d+", item) for item in tail.split(", "))
+    pins = [re.fullmatch(r"(\S+) = -?\d+", item) for item in tail.split(", ")] if tail else []
+    if not pins or not all(pins):
+        return False
+    free = getattr(part.steps[0].expr, "free_symbols", set()) if part.steps else set()
+    return {str(s) for s in free} <= {m.group(1) for m in pins if m}
 
 
 def hypothesis_segments(thm: Theorem, result: ProofResult | None, style: Style) -> list[list[Segment]]:
@@ -696,17 +702,20 @@ def entry_blocks(
 
 
 # -- derivations ---------------------------------------------------------------------------------------
-def _step_rows(steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "") -> list[Line]:
+def _step_rows(
+    steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "", relations: Sequence[Any] = ()
+) -> list[Line]:
     """A chain's rows: the notes style drops trivial steps, shows steps that only rearrange sums as one line, and
     leaves out the start's "left side" remark; a justification that only restates its kernel rule becomes the
     rule's name; an instance names the theorem (or the part of ``thm``) it uses; Chinese justifications are
-    the rule's name (and its formula).  ``first`` replaces the chain's first line (a left side shown before)."""
+    the rule's name (and its formula).  ``first`` replaces the chain's first line (a left side shown before); a
+    hypothesis used as a rewrite is printed from its formal relation (one of ``relations``)."""
     rows = derivation_rows(steps, style.notation, drop_trivial=not style.report, merge=not style.report)
     out = []
     for k, row in enumerate(rows):
         whys: list[list[Segment]] = []
         for step in row.steps or (row.step,):
-            why = _step_why(step, style, thm)
+            why = _step_why(step, style, thm, relations)
             if why and why not in whys:
                 whys.append(why)
         hypotheses = all(getattr(st, "rule", "") == "hypothesis" for st in row.steps or (row.step,))
@@ -723,11 +732,15 @@ def _step_rows(steps: Sequence[Any], style: Style, thm: Theorem | None = None, f
     return out
 
 
-def _step_why(step: Any, style: Style, thm: Theorem | None) -> list[Segment]:
+def _step_why(step: Any, style: Style, thm: Theorem | None, relations: Sequence[Any] = ()) -> list[Segment]:
     """One step's justification as the chapter shows it (see :func:`_step_rows`)."""
     rule = getattr(step, "rule", None)
     if rule == "start" and not style.report:
         return []
+    if rule == "hypothesis":  # its text is the relation as the kernel writes it: print the relation itself
+        used = next((r for r in relations if relation_text(r) == step.why.strip()), None)
+        if used is not None:
+            return [("math", SymconvLatexPrinter(style.notation).doprint(tidy(used)))]
     text = step.why
     if rule == "differentiate":  # the Kronecker deltas it introduces: the chapter writes them 1[a = b] (δ is the error)
         text = re.sub(r"δ_\{([^,{}]+),([^,{}]+)\}", r"𝟙[\1 = \2]", text)
@@ -768,8 +781,10 @@ def _refs_in(segs: Sequence[Segment], style: Style) -> list[Segment]:
     return out
 
 
-def _chain_display(steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "") -> Display:
-    rows = _step_rows(steps, style, thm, first)
+def _chain_display(
+    steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "", relations: Sequence[Any] = ()
+) -> Display:
+    rows = _step_rows(steps, style, thm, first, relations)
     return Display(
         tuple(render_rows(rows, "tex", style.say("not_checked"))),
         True,
@@ -797,7 +812,8 @@ def derivation_blocks(
                 head = [("strong", style.say("part", number_) + ":"), ("text", " "), *label, ("text", " (")]
                 blocks.append(para(*_tidy([*head, *scope, ("text", "):")])))
             again = number_ > 1 and not style.report and part.steps[0].expr == parts[0].steps[0].expr
-            blocks.append(_chain_display(part.steps, style, thm, style.say("left_again") if again else ""))
+            first = style.say("left_again") if again else ""
+            blocks.append(_chain_display(part.steps, style, thm, first, general.formal_hypotheses))
         if style.report:
             blocks.append(para(("text", f"{style.say('method')}: "), prose(general.detail or general.method, notation)))
         if len(parts) > 1:
@@ -1068,7 +1084,9 @@ def theorem_blocks(
     blocks: list[Block] = [head]
     if not refuted:
         blocks += derivation_blocks(thm, result, general, style)
-    examples = instance_blocks(thm, style)
+    by_entry = not (general is not None and general.verdict == "proved" and general.steps) and thm.sides is not None
+    # at chosen sizes, a proof by one entry of each side is already the worked instance
+    examples = [] if (style.sizes and by_entry and not refuted) else instance_blocks(thm, style)
     if examples:
         label: Segment = ("strong", style.say("worked") + ".")
         if isinstance(examples[0], Para):  # the label opens the instance's first paragraph
@@ -1178,7 +1196,7 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
         steps = list(general.steps) if general is not None else []
         if not style.report and steps and steps[0].rule == "start":  # every row starts from the same left side
             steps = steps[1:]
-        chain = _step_rows(steps, style) if steps else []
+        chain = _step_rows(steps, style, thm, "", general.formal_hypotheses) if steps else []
         chain_tex = " = ".join(" ".join(r.rhs) for r in chain)
         name = (f"{label}. " if label else "") + title(thm, style.lang)
         if shown[thm.name].verdict != "proved":
@@ -1218,7 +1236,9 @@ def family_blocks(group: Sequence[Theorem], results: Results, style: Style) -> l
             general = results[thm.name][1]
             if general is not None and general.steps:
                 proof_blocks.append(para(("text", (_row_label(thm) or title(thm, style.lang)) + ":")))
-                proof_blocks.append(_display(_step_rows(general.steps, style), notation))
+                proof_blocks.append(
+                    _display(_step_rows(general.steps, style, thm, "", general.formal_hypotheses), notation)
+                )
     proof = Env("proof", style.say("shared_derivation"), tuple(proof_blocks), name=style.say("proof"))
     verdicts = [shown[t.name].verdict for t in group]
     counts = {v: verdicts.count(v) for v in dict.fromkeys(verdicts)}

@@ -72,8 +72,10 @@ SIZE_LETTERS: Mapping[str, str] = MappingProxyType({"m": "o"})
 #: zero-padding indicator over exactly that range prints as the zero-extended ``\tilde{\mathbf{X}}``.
 EXTENTS: Mapping[str, str] = MappingProxyType({"X": "n", "W": "k", "delta": "m", "δ": "m", "D": "m"})
 
-#: One-index tensors that are sequences of sizes (a layer's kernel size, stride, reach): ``K[l]`` prints ``k_{l}``.
-SEQUENCES: Mapping[str, str] = MappingProxyType({"K": "k", "S": "s", "R": "R"})
+#: One-index tensors that are sequences of sizes, not arrays: the receptive field's kernel sizes, strides and
+#: reach counted from the top layer (``K[l] = k_{L+1−l}``), printed ``K_{l}``, not bold, and not ``k_l`` (the
+#: notes count from the input).
+SEQUENCES: Mapping[str, str] = MappingProxyType({"K": "K", "S": "S", "R": "R"})
 
 #: Spare index letters, in order of preference, for the renamed ones (never one a formula already uses).
 SPARE_INDICES: tuple[str, ...] = ("v", "t", "q", "g")

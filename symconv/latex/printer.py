@@ -676,6 +676,8 @@ class SymconvLatexPrinter(LatexPrinter):
     def _needs_mul_brackets(self, expr: Any, first: bool = False, last: bool = False) -> bool:
         if is_indicator(expr):  # \mathbb{1}[C]\, f is already a product
             return False
+        if self._abbrev and isinstance(expr, sympy.floor) and windows_axis(expr + 1) is not None:
+            return True  # s_h (o_h - 1)
         return super()._needs_mul_brackets(expr, first=first, last=last)
 
     def _join(self, factors: list[sympy.Basic]) -> str:
@@ -740,7 +742,7 @@ class SymconvLatexPrinter(LatexPrinter):
 
     def _print_floor(self, expr: sympy.floor, exp: Any = None) -> str:
         if self._abbrev and exp is None and windows_axis(expr + 1) is not None:  # ⌊…⌋ = o_h − 1
-            return rf"\left({self._print(expr + 1)} - 1\right)"
+            return f"{self._print(expr + 1)} - 1"
         tex = rf"\left\lfloor {self._print(expr.args[0])} \right\rfloor"
         return f"{tex}^{{{exp}}}" if exp is not None else tex
 
@@ -844,10 +846,11 @@ def index_renaming(exprs: Iterable[Any], notation: Notation | None = None) -> di
             index_symbols |= {s for idx in ix.indices for s in idx.free_symbols if isinstance(s, sympy.Symbol)}
     out: dict[sympy.Symbol, sympy.Symbol] = {}
     spare = [letter for letter in notation.spare_indices if letter not in used]
+    letters: dict[str, str] = {}  # o and o' (the kernel's renamed o) both take the same spare letter
     for sym in sorted(index_symbols, key=lambda s: s.name):
         letter, primes = sym.name.rstrip("'"), sym.name[len(sym.name.rstrip("'")) :]
-        if letter.lower() in notation.tensor_letters and spare:
-            new = spare.pop(0)
+        if letter.lower() in notation.tensor_letters and (letter in letters or spare):
+            new = letters.setdefault(letter, letters.get(letter) or spare.pop(0))
             out[sym] = sympy.Symbol(new + primes, **sym.assumptions0)
     return out
 

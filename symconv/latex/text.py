@@ -421,7 +421,8 @@ class _Converter:
         scripts = [m.group(0) for m in re.finditer(_SCRIPT, rest)]
         if base in self.n.size_letters and scripts and all(x in ("_h", "_w", "_{h}", "_{w}") for x in scripts):
             base = self.n.size_letters[base]  # m_h, the number of windows, is the output size o_h
-        if base in ARRAY_LETTERS:
+        sequence = base in self.n.sequences and scripts and all(x[0] == "_" for x in scripts)
+        if base in ARRAY_LETTERS and not sequence:  # R_{L}, a term of the reach sequence, is not an array
             latex = rf"\mathbf{{{base}}}"
             if tilde:
                 latex = rf"\tilde{{{latex}}}"
@@ -611,7 +612,10 @@ def segments(text: str, notation: Notation | None = None) -> list[Segment]:
     """
     if not isinstance(text, str):
         raise ParameterError("text", text, "a string")
-    return _Converter(notation or Notation()).segments(text)
+    notation = notation or Notation()
+    for label, letter in notation.sequences.items():  # R[L]: a term of a sequence, as the printer writes it
+        text = re.sub(rf"(?<![A-Za-z_\\]){label}\[([^\[\]]+)\]", rf"{letter}_{{\1}}", text)
+    return _Converter(notation).segments(text)
 
 
 def math(text: str, notation: Notation | None = None) -> str:

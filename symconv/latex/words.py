@@ -60,6 +60,7 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "fixed_values": ("at the values given", "在给定的数值上"),
         "every_part": ("(all {} parts)", "（全部 {} 部分）"),
         "parts_n": ("({} parts)", "（{} 部分）"),
+        "part_1": ("(1 part)", "（1 部分）"),
         "part": ("Part {}", "第 {} 部分"),
         "restates": ("(restates the previous line)", "（重述上一行）"),
         "rearranges": ("(only reorders the sums and factors of the previous line)", "（仅重排上一行的求和与因子）"),
