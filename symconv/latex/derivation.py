@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -304,22 +305,23 @@ def rearranges(expr: Any, previous: Any) -> bool:
     return _flat(expr) == _flat(previous)
 
 
-def _flat(expr: Any) -> tuple[list[str], list[str]]:
-    limits: list[str] = []
-    factors: list[str] = []
+def _flat(expr: Any) -> tuple[Counter[Any], Counter[Any]]:
+    """The limits and the factors of a nest of sums and products, as multisets."""
+    limits: Counter[Any] = Counter()
+    factors: Counter[Any] = Counter()
 
     def walk(e: Any) -> None:
         if isinstance(e, sympy.Sum):
-            limits.extend(str(limit) for limit in e.limits)
+            limits.update(e.limits)
             walk(e.function)
         elif isinstance(e, sympy.Mul):
             for f in e.args:
                 walk(f)
         else:
-            factors.append(str(e))
+            factors[e] += 1
 
     walk(expr)
-    return sorted(limits), sorted(factors)
+    return limits, factors
 
 
 def derivation_rows(
@@ -343,6 +345,22 @@ def derivation_rows(
     for step in steps:
         if not isinstance(step, Step) and not all(hasattr(step, a) for a in ("expr", "why", "checked")):
             raise ParameterError("step", step, "a symconv.result.Step")
+    key = (tuple(map(id, steps)), repr(notation), drop_trivial, merge)
+    cached = _ROWS.get(key)
+    if cached is not None and all(a is b for a, b in zip(cached[0], steps)):  # the same steps, still alive
+        return list(cached[1])
+    rows = _rows(steps, notation, drop_trivial, merge)
+    if len(_ROWS) > 256:
+        _ROWS.clear()
+    _ROWS[key] = (tuple(steps), tuple(rows))
+    return rows
+
+
+#: Rows already printed (the LaTeX and the Markdown of one chapter print the same derivations).
+_ROWS: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Line, ...]]] = {}
+
+
+def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool) -> list[Line]:
     exprs = []
     for step in steps:
         expr = step.expr

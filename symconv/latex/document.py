@@ -25,7 +25,7 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
@@ -1510,10 +1510,6 @@ def prove_one(
     return concrete, general
 
 
-def _prove_many(names: Sequence[str], backends: Sequence[str]) -> list[tuple[ProofResult, ProofResult | None]]:
-    return [prove_one(name, backends) for name in names]
-
-
 def collect(
     names: Iterable[str] | None = None,
     backends: Sequence[str] = ("numpy", "torch", "cuda"),
@@ -1536,13 +1532,14 @@ def collect(
     # Forking is safe while torch (and its OpenMP pool) is not loaded yet, as in a fresh ``symconv notes``;
     # in a process that already ran torch, the proofs run here, one after the other.
     if workers > 1 and "fork" in _start_methods() and "torch" not in sys.modules:
-        chunks = [todo[i::workers] for i in range(workers)]
+        # one theorem per task, those with the most all-sizes parts first: the workers stay busy to the end
+        order = sorted(selected, key=lambda t: -len(t.general or ()))
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
-            for chunk, done in zip(chunks, pool.map(_prove_many, chunks, [tuple(backends)] * workers)):
-                for name, pair in zip(chunk, done):
-                    out[name] = pair
-                    if progress is not None:
-                        progress(len(out), len(todo), name)
+            futures = {pool.submit(prove_one, t.name, tuple(backends)): t.name for t in order}
+            for future in as_completed(futures):
+                out[futures[future]] = future.result()
+                if progress is not None:
+                    progress(len(out), len(todo), futures[future])
         return {name: out[name] for name in todo}
     for i, name in enumerate(todo, 1):
         if progress is not None:

@@ -244,6 +244,12 @@ def _multiple_of(term: sympy.Basic, m: sympy.Basic) -> bool:
     return quotient.is_polynomial(*symbols) and all(c.is_integer for c in sympy.Poly(quotient, *symbols).coeffs())
 
 
+@functools.lru_cache(maxsize=16384)
+def _text(expr: Any) -> str:
+    """``str(expr)``, once per term (sort keys print the same large sums again and again)."""
+    return str(expr)
+
+
 def _has_denominator(expr: sympy.Basic) -> bool:
     return any(isinstance(e, sympy.Pow) and e.exp.is_negative for e in sympy.preorder_traversal(expr))
 
@@ -593,12 +599,12 @@ class SymconvLatexPrinter(LatexPrinter):
         if factor.is_Number:
             return (0,)
         if isinstance(factor, (sympy.Derivative, AppliedUndef, sympy.KroneckerDelta)):
-            return (1, str(factor))
+            return (1, _text(factor))
         if is_indicator(factor):  # sorted as the entry it reads
             value = factor.args[0].expr
-            return max((self.factor_key(f) for f in sympy.Mul.make_args(value)), default=(5, str(factor)))
+            return max((self.factor_key(f) for f in sympy.Mul.make_args(value)), default=(5, _text(factor)))
         if isinstance(factor, (sympy.Sum, sympy.Product)):  # a sum or product last: no brackets around it
-            return (7, str(factor))
+            return (7, _text(factor))
         if isinstance(factor, sympy.Symbol):
             match = ENTRY.match(factor.name)
             if match:
@@ -606,10 +612,10 @@ class SymconvLatexPrinter(LatexPrinter):
                 return (2, self.notation.factor_rank(match["prefix"]), idx)
             return (4, self.notation.term_rank(factor.name[:1]), factor.name.replace("^lo", "^0").replace("^hi", "^1"))
         if isinstance(factor, sympy.Indexed):
-            return (3, self.notation.factor_rank(str(factor.base.label)), str(factor.indices))
+            return (3, self.notation.factor_rank(str(factor.base.label)), _text(factor.indices))
         if isinstance(factor, sympy.Add):
-            return (6, str(factor))
-        return (5, str(factor))
+            return (6, _text(factor))
+        return (5, _text(factor))
 
     def _indexlike(self, expr: sympy.Basic) -> bool:
         """No entry symbols or Indexed inside: an index or size expression."""
