@@ -10,7 +10,7 @@ produces no output cell.  Only ``tikz`` is needed (Debian's
 
 from __future__ import annotations
 
-from ..latex.derivation import visible_width
+from ..latex.width import math_width
 from .scene import Frame, Grid, Scene, panels
 
 __all__ = ["COLORS", "standalone", "tikz"]
@@ -30,6 +30,7 @@ TARGET = "fill=red!30"
 DROPPED = "draw=red, dashed, thick"
 BIG, SMALL = 0.5, 0.28  # cm per cell: the overview, the panels
 LINE = 0.36  # cm per line of a panel's caption (\scriptsize)
+PT_PER_CM = 28.45
 TEXT_WIDTH = 17.0  # cm available for a row of panels
 GAP = 0.35  # cm between two panels
 
@@ -108,14 +109,15 @@ def _panel_width(sc: Scene) -> float:
 
 
 def caption_lines(sc: Scene, width: float) -> int:
-    """Lines the longest panel caption takes at ``width`` cm (about 0.17 cm a character, \\scriptsize).
+    """Lines the longest panel caption takes at ``width`` cm: its printed width (:func:`math_width`, 10pt)
+    scaled to ``\\scriptsize`` (7pt), with a tenth to spare.
 
     >>> from symconv.figures.scene import scene
     >>> caption_lines(scene("corr2d", 3, 2), 3.0)
     2
     """
-    longest = max((visible_width(f.entry) for f in sc.frames), default=0.0)
-    return max(1, int(-(-longest * 0.17 // width)))
+    longest = max((math_width(f.entry) for f in sc.frames), default=0.0) * 0.7 * 1.1 / PT_PER_CM
+    return max(1, int(-(-longest // width)))
 
 
 def tikz(sc: Scene, overview: bool = True) -> str:

@@ -36,6 +36,49 @@ _OUT = r"o = \left\lfloor \frac{%s}{s} \right\rfloor + 1"
 #: Theorem name -> title (English, Chinese) and statement formula; theorems not listed get a derived title.
 TITLES: Mapping[str, Title] = MappingProxyType(
     {
+        "shift_equivariance_circular": Title(
+            "Circular padding: shifting the input shifts the output", "循环填充：平移输入即平移输出"
+        ),
+        "shift_equivariance_interior": Title(
+            "Zero padding: shifts commute away from the border", "零填充：边界以外平移与互相关可交换"
+        ),
+        "shift_equivariance_zero_padding": Title(
+            "The literal equivariance: false at the border", "字面意义的平移等变：在边界处不成立"
+        ),
+        "shift_invariance": Title(
+            "The literal claim “convolution is translation invariant”", "字面说法“卷积具有平移不变性”"
+        ),
+        "fc_to_corr": Title(
+            "Translation invariance and locality make a layer a correlation", "平移不变性与局部性使全连接层成为互相关"
+        ),
+        "fc_to_corr_params": Title("Parameters: fully connected, shared, local", "参数数量：全连接、共享、局部"),
+        "separable_kernel": Title("Separable kernels: one pass per axis", "可分离卷积核：每个轴一次"),
+        "corr_bilinear": Title("Correlation is linear in each argument", "互相关对每个参数都是线性的"),
+        "circular_conv_theorem": Title("The convolution theorem for circular convolution", "循环卷积的卷积定理"),
+        "corr_eq_toeplitz_matmul": Title(
+            "Correlation is a product with a Toeplitz matrix", "互相关是与 Toeplitz 矩阵的乘积"
+        ),
+        "corr_eq_im2col_matmul": Title("Im2col: one matrix product per layer", "im2col：每层一次矩阵乘法"),
+        "stacked_conv_eq_single": Title("Two stacked correlations are one", "两个堆叠的互相关等于一个"),
+        "stacked_conv_params": Title("Stacked small kernels need fewer weights", "堆叠的小卷积核参数更少"),
+        "full_conv_assoc": Title("Wide convolution is associative", "宽卷积满足结合律"),
+        "dilation_eq_zero_insertion": Title(
+            "A dilated kernel is a larger kernel with holes", "空洞卷积核是插零后的更大卷积核"
+        ),
+        "stride_eq_subsample": Title("Stride is subsampling", "步长即下采样"),
+        "max_pool_shift_invariance": Title(
+            "The literal claim “max pooling is translation invariant”", "字面说法“最大池化具有平移不变性”"
+        ),
+        "max_pool_window_permutation": Title(
+            "Max pooling ignores the order inside a window", "最大池化与窗口内元素的顺序无关"
+        ),
+        "avg_pool_eq_corr": Title(
+            "Average pooling is a correlation with a constant kernel", "平均池化是与常数卷积核的互相关"
+        ),
+        "corr_adjoint_transpose": Title("The transposed convolution is the adjoint", "转置卷积是伴随算子"),
+        "grad_input_eq_toeplitz_transpose": Title(
+            "The input gradient is the transposed matrix", "输入的梯度是转置矩阵的乘积"
+        ),
         "conv_eq_corr_rot180": Title(
             "Convolution is cross-correlation with the flipped kernel",
             "卷积等于翻转卷积核后的互相关",
