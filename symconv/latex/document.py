@@ -919,7 +919,7 @@ def _check_phrase(checks: Mapping[str, CheckResult], style: Style) -> list[Segme
             out_err = max(errors)
             if out_err or style.report:
                 detail.append(style.say("float_err" if style.report else "float_err_short", "@@"))
-        text = f"{names} {style.say('ok')}"
+        text = f"{names} {style.say('ok' if len(groups['ok']) > 1 else 'ok_one')}"
         out.append(("text", text))
         if detail:
             out.append(("text", " ("))

@@ -77,6 +77,7 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "exact_at": ("exact at", "精确成立于"),
         "cases": ("{} cases", "{} 例"),
         "ok": ("agree", "一致"),
+        "ok_one": ("agrees", "一致"),
         "failed": ("FAILED", "失败"),
         "skipped": ("not run", "未运行"),
         "float_err": ("float error at most {}", "浮点误差不超过 {}"),
