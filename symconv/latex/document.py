@@ -427,6 +427,15 @@ def slashed(tex: str) -> str:
     return "".join(out) + tex[i:]
 
 
+def _unescaped(tex: str) -> str:
+    r"""The words of a ``\text{…}`` as plain text (``count\_include\_pad`` -> ``count_include_pad``).
+
+    >>> _unescaped(r"count\_include\_pad\ and\,more")
+    'count_include_pad and more'
+    """
+    return re.sub(r"\\([_&%#{}$])", r"\1", re.sub(r"\\[ ,;]", " ", tex))
+
+
 def _operand(tex: str) -> str:
     """A side of a slashed fraction, bracketed when it is a sum or a product of several factors."""
     return f"({tex})" if re.search(r"[-+ ]", tex.strip()) else tex
@@ -465,7 +474,7 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
                 while j < len(value) and level:
                     level += {"{": 1, "}": -1}.get(value[j], 0)
                     j += 1
-                out.append(("text", value[i + 6 : j - 1]))
+                out.append(("text", _unescaped(value[i + 6 : j - 1])))
                 start = i = j
                 continue
             if value.startswith(r"\left", i) or value.startswith(r"\right", i):
@@ -483,16 +492,25 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
                 i += 1
         out.append(("math", value[start:]))
     spacing = r"(?:\\[ ,;!]|\\q?quad|\s)+"
-    out = [(k, re.sub(f"^{spacing}|{spacing}$", "", v).strip() if k == "math" else v) for k, v in out]
-    out = [(k, v) for k, v in out if v]
+    gapped: list[Segment] = []
+    for kind, value in out:  # spacing cut off a formula's edges stays a space between the pieces
+        if kind != "math":
+            gapped.append((kind, value))
+            continue
+        lead, trail = re.match(f"^{spacing}", value), re.search(f"{spacing}$", value)
+        core = re.sub(f"^{spacing}|{spacing}$", "", value).strip()
+        gapped += [("text", " ")] if lead else []
+        gapped += [("math", core)] if core else []
+        gapped += [("text", " ")] if trail and core else []
+    out = [(k, v) for k, v in gapped if v]
     spaced: list[Segment] = []
     for kind, value in out:  # the spacing commands cut off become spaces between formula and words
-        if spaced and kind == "text" and spaced[-1][0] == "math" and value[:1].isalnum():
+        if spaced and kind == "text" and spaced[-1][0] == "math" and (value[:1].isalnum() or value[:1] == "("):
             value = " " + value
         if spaced and kind == "math" and spaced[-1][0] == "text" and spaced[-1][1][-1:].isalnum():
             spaced[-1] = ("text", spaced[-1][1] + " ")
         spaced.append((kind, value))
-    return _tidy(spaced)
+    return [(k, re.sub(" {2,}", " ", v) if k == "text" else v) for k, v in _tidy(spaced)]
 
 
 def _join_math(items: list[list[Segment]], sep: str = ", ") -> list[Segment]:
@@ -911,7 +929,7 @@ def _check_phrase(checks: Mapping[str, CheckResult], style: Style) -> list[Segme
         cases = max(c.cases for c in agree)
         detail = []
         if cases:
-            detail.append(style.say("cases", cases))
+            detail.append(style.say("cases" if cases != 1 else "case_1", cases))
         errors = [c.max_abs_err for c in agree if c.tolerance]
         if errors:
             if style.report:
@@ -1339,13 +1357,9 @@ def _summary_scope(result: ProofResult, style: Style) -> list[Segment]:
     sizes"."""
     segs = [("text", _verdict_word(result, style) + ", "), *scope_segments(result, style, True)]
     with_ = style.say("all_sizes_with")
-    if len(segs) > 1 and segs[1][0] == "text" and segs[1][1].startswith(with_):
-        segs = [
-            ("text", _verdict_word(result, style) + " " + style.say("scope_if")),
-            ("text", segs[1][1][len(with_) :]),
-        ]
-        segs += scope_segments(result, style, True)[1:]
-    return _tidy(segs)
+    if len(segs) > 1 and segs[1][0] == "text" and segs[1][1].startswith(with_):  # "proved if s = 1"
+        segs = [("text", _verdict_word(result, style) + " "), *segs[1:]]
+    return _tidy([(k, v.replace(with_, style.say("scope_if")) if k == "text" else v) for k, v in segs])
 
 
 def _in_family(thm: Theorem, style: Style) -> bool:
@@ -1392,6 +1406,7 @@ def notation_blocks(style: Style) -> list[Block]:
             ("math", f"[{extended}]_{{u,v}}"),
             ("text", " "),
             *prose(say_before, n),
+            ("text", " "),
             ("math", n.entry("x", ("u", "v"))),
             ("text", " "),
             *prose(say_after, n),
