@@ -39,8 +39,7 @@ from .symbolic import (
 )
 from .theorems import theorems
 from .theorems.arithmetic import verify_output_size
-
-__version__ = "0.1.0"
+from .version import __version__ as __version__
 
 __all__ = [
     "BudgetError",

@@ -17,15 +17,18 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
-from . import __version__, budget
+from . import budget
+from .audit.render import AUDIT_SUFFIXES
 from .check import BACKENDS, check_result, system_for
 from .errors import SymconvError, did_you_mean
+from .figures.cli import register as register_figure
 from .latex.cli import register as register_latex
 from .output import check_output, write_output
 from .progress import bar
 from .prove import ProofResult, both_levels, prove
 from .testing.cli import register as register_check_impl
 from .theorems.registry import get, size_label, theorems
+from .version import __version__
 
 __all__ = ["main", "parse_sizes"]
 
@@ -229,19 +232,16 @@ def cmd_check(args: argparse.Namespace) -> int:
     )
 
 
-AUDIT_SUFFIXES = {".txt": "text", ".md": "Markdown", ".json": "JSON"}
-
-
 def cmd_audit(args: argparse.Namespace) -> int:
     from .audit import audit, report
 
-    check_output(args.output, AUDIT_SUFFIXES)
+    check_output(args.output, AUDIT_SUFFIXES["json" if args.json else args.format], engine="xelatex")  # first
     rows = audit(progress=not (args.quiet or args.json))
     if args.json:
         text = json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
     else:
-        text = report(rows, "md" if args.format == "md" else "text")
-    write_output(text, args.output)
+        text = report(rows, args.format)
+    write_output(text, args.output, engine="xelatex")
     return 0  # the audit ran: verdicts are its output, not its status
 
 
@@ -288,11 +288,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_check)
     p = sub.add_parser("audit", help="check every formula and worked example of the course notes")
     p.add_argument("--json", action="store_true", help="a JSON list of items")
-    p.add_argument("--format", choices=("text", "md"), default="text", help="text report or Markdown table")
-    p.add_argument("-o", "--output", help="write to this file (.txt, .md or .json)")
+    p.add_argument("--format", choices=("text", "md", "tex"), default="text", help="text, Markdown or LaTeX report")
+    p.add_argument("-o", "--output", help="write to this file (.txt, .md, .tex or .json; .pdf for --format tex)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
     p.set_defaults(func=cmd_audit)
-    register_latex(sub)
+    register_latex(sub, parse_sizes)
+    register_figure(sub)
     register_check_impl(sub)
     return parser
 

@@ -2,9 +2,10 @@
 
 :func:`check_output` runs first: the directory must exist, the path must not
 be a directory, and the suffix must be one the command writes (``.pdf`` also
-needs ``pdflatex`` on the ``PATH``).  :func:`write_output` then writes the
-text, or, for a ``.pdf``, compiles the LaTeX with ``pdflatex`` in a
-temporary directory and copies the PDF.
+needs the LaTeX engine on the ``PATH``).  :func:`write_output` then writes the
+text, or, for a ``.pdf``, compiles the LaTeX (``pdflatex``, or ``xelatex`` for
+Chinese) in a temporary directory and copies the PDF.  Every command that
+takes ``-o`` (``notes``, ``latex``, ``audit``, ``figure``) goes through these two.
 
 >>> check_output("chapter.tex", {".tex": "LaTeX", ".md": "Markdown"})
 >>> check_output("chapter.html", {".tex": "LaTeX", ".md": "Markdown"})  # doctest: +ELLIPSIS
@@ -30,7 +31,7 @@ __all__ = ["PDFLATEX_TIMEOUT", "check_output", "write_output"]
 PDFLATEX_TIMEOUT = 300
 
 
-def check_output(path: str | None, suffixes: dict[str, str], option: str = "-o") -> None:
+def check_output(path: str | None, suffixes: dict[str, str], option: str = "-o", engine: str = "pdflatex") -> None:
     """Refuse an output path that cannot be written, before any work (``None`` and ``-`` are stdout).
 
     >>> check_output("-", {".tex": "LaTeX"})
@@ -54,12 +55,13 @@ def check_output(path: str | None, suffixes: dict[str, str], option: str = "-o")
         listed = [f"{s} ({what})" for s, what in suffixes.items()]
         text = listed[0] if len(listed) == 1 else ", ".join(listed[:-1]) + " or " + listed[-1]
         raise SymconvError(option, path, f"a file ending in {text}")
-    if suffix == ".pdf" and shutil.which("pdflatex") is None:
-        raise SymconvError(option, path, "pdflatex on the PATH to write a PDF (or write .tex and compile it yourself)")
+    if suffix == ".pdf" and shutil.which(engine) is None:
+        raise SymconvError(option, path, f"{engine} on the PATH to write a PDF (or write .tex and compile it yourself)")
 
 
-def write_output(text: str, path: str | None) -> None:
-    """Write ``text`` to ``path`` (stdout for ``None`` or ``-``); a ``.pdf`` is compiled from LaTeX.
+def write_output(text: str, path: str | None, engine: str = "pdflatex") -> None:
+    """Write ``text`` to ``path`` (stdout for ``None`` or ``-``); a ``.pdf`` is compiled from LaTeX by
+    ``engine`` (``pdflatex``, or ``xelatex`` for Chinese).
 
     >>> write_output("x = 1", "-")
     x = 1
@@ -76,7 +78,7 @@ def write_output(text: str, path: str | None) -> None:
         for _ in range(2):  # twice: references and the table of contents settle
             try:
                 run = subprocess.run(
-                    ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", source.name],
+                    [engine, "-interaction=nonstopmode", "-halt-on-error", source.name],
                     cwd=tmp,
                     capture_output=True,
                     text=True,
@@ -85,10 +87,10 @@ def write_output(text: str, path: str | None) -> None:
                     check=False,
                 )
             except subprocess.TimeoutExpired:
-                raise SymconvError("-o", path, f"pdflatex to finish within {PDFLATEX_TIMEOUT} s") from None
+                raise SymconvError("-o", path, f"{engine} to finish within {PDFLATEX_TIMEOUT} s") from None
             if run.returncode != 0:
                 errors = [line for line in run.stdout.splitlines() if line.startswith("!")]
                 raise SymconvError(
-                    "-o", path, f"LaTeX that pdflatex compiles ({'; '.join(errors[:2]) or 'see its log'})"
+                    "-o", path, f"LaTeX that {engine} compiles ({'; '.join(errors[:2]) or 'see its log'})"
                 )
         shutil.copyfile(Path(tmp) / "document.pdf", path)

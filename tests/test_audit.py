@@ -76,5 +76,5 @@ def test_bad_arguments_name_the_parameter():
 
     with pytest.raises(ParameterError, match=r"audit: sections: got \('7\.1',\); expected sections of the notes: 6\.0"):
         audit(sections=("7.1",))
-    with pytest.raises(ParameterError, match=r"report: fmt: got 'html'; expected 'text' or 'md'"):
+    with pytest.raises(ParameterError, match=r"report: fmt: got 'html'; expected 'text', 'md' or 'tex'"):
         report([], "html")

@@ -136,7 +136,7 @@ def test_explicit_cuda_without_a_gpu_exits_1_in_one_line(capsys):
     ("argv", "message"),
     [
         (["audit", "-o", "missing_dir/x.txt"], "-o: got 'missing_dir/x.txt'; expected a file in an existing directory"),
-        (["audit", "-o", "x.pdf"], "-o: got 'x.pdf'; expected a file ending in .txt (text), .md (Markdown) or .json"),
+        (["audit", "-o", "x.pdf"], "-o: got 'x.pdf'; expected a file ending in .txt (text; --format md, tex or json"),
         (["notes", "-o", "missing_dir/x.tex"], "-o: got 'missing_dir/x.tex'; expected a file in an existing dir"),
         (["notes", "-o", "x.html"], "-o: got 'x.html'; expected a file ending in .tex (LaTeX), .md (Markdown)"),
         (["latex", "full_conv_comm", "-o", "."], "-o: got '.'; expected a file name, not a directory"),

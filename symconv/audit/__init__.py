@@ -15,6 +15,7 @@ from typing import Any
 from ..errors import ParameterError, public
 from .findings import Finding, Item
 from .notes import ITEMS
+from .render import render_audit
 
 __all__ = ["ITEMS", "Finding", "Item", "audit", "report"]
 
@@ -47,23 +48,18 @@ def audit(sections: Iterable[str] | None = None, *, progress: bool = False) -> l
 
 @public
 def report(rows: list[dict[str, Any]], fmt: str = "text") -> str:
-    """The audit as plain text or Markdown (to keep beside the notes).
+    """The audit as plain text, Markdown or LaTeX (to keep beside the notes): corrections as formulas,
+    counterexamples as 1-based matrices (see :mod:`symconv.audit.render`).
 
     >>> report(audit(sections=("6.1.3",)), "md").splitlines()[2]
-    '1 items: 1 hold, 0 fail, 0 imprecise'
+    '1 items: 1 hold, 0 fail, 0 imprecise.'
     """
-    if fmt not in ("text", "md"):
-        raise ParameterError("fmt", fmt, "'text' or 'md'")
+    if fmt not in ("text", "md", "tex"):
+        raise ParameterError("fmt", fmt, "'text', 'md' or 'tex'")
+    if fmt in ("md", "tex"):
+        return render_audit(rows, fmt)
     counts = {v: sum(r["verdict"] == v for r in rows) for v in ("holds", "fails", "imprecise")}
     summary = f"{len(rows)} items: {counts['holds']} hold, {counts['fails']} fail, {counts['imprecise']} imprecise"
-    if fmt == "md":
-        lines = ["# Audit of the CNN chapter (symconv)", "", summary, ""]
-        lines += ["| § | item | the notes say | verdict | why / correction |", "|---|---|---|---|---|"]
-        for r in rows:
-            verdict = r["verdict"] + (f" ({r['kind']})" if r["kind"] else "")
-            why = r["evidence"] + (f" **Correction:** {r['correction']}" if r["correction"] else "")
-            lines.append(f"| {r['section']} | {r['title']} | {_md(r['claim'])} | **{verdict}** | {_md(why)} |")
-        return "\n".join(lines) + "\n"
     lines = [summary, ""]
     for r in rows:
         kind = f" ({r['kind']})" if r["kind"] else ""
@@ -77,7 +73,3 @@ def report(rows: list[dict[str, Any]], fmt: str = "text") -> str:
                 "       counterexample confirmed by: " + ", ".join(f"{k} {v}" for k, v in r["confirmed_by"].items())
             )
     return "\n".join(lines) + "\n"
-
-
-def _md(text: str) -> str:
-    return str(text).replace("|", r"\|").replace("\n", " ")

@@ -31,7 +31,41 @@ NOTES_K = [[0, 1], [2, 3]]
 NOTES_X2 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]]
 NOTES_K2 = [[1, 2], [3, 4]]
 
-Example = Callable[[Notation], list[Block]]
+Example = Callable[..., list[Block]]
+
+#: The examples' sentences: key -> (English, Chinese, in the notes' terms).
+PHRASES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {
+        "corr_intro": (" example (6.1.4), computed by symconv:", " 例子（6.1.4），由 symconv 计算："),
+        "the_notes": ("The notes' ", "笔记中的 "),
+        "rot_a": ("Rotating a ", "把 "),
+        "rot_b": (" kernel by 180°, as in the notes' figure:", " 卷积核旋转 180°，如笔记中的图："),
+        "conv_a": ("With input letters A…I and kernel letters a…i, a ", "输入为字母 A…I、卷积核为字母 a…i 时，"),
+        "conv_b": (" convolution has one entry; the kernel enters flipped:", " 卷积只有一个元素，卷积核被翻转："),
+        "multi_a": ("The notes' two-channel example (6.2.3): ", "笔记中的双通道例子（6.2.3）："),
+        "multi_b": (", whose first entry is", "，其第一个元素为"),
+        "at": ("At ", "当 "),
+        "by_diff": (", by differentiation:", " 时，由求导得："),
+        "centre": (", the centre entry:", " 时，中间的元素："),
+        "pool_b": ("pooling, stride 1) on the running example gives ", "池化，步长 1）作用于示例输入得到 "),
+        "first_entry": ("; its first entry:", "；其第一个元素："),
+        "size_a": ("The formula, printed from ", "公式由 "),
+        "size_b": (" on symbols (", " 作用于符号打印（"),
+        "per_side": (" per side).", " 为每侧的填充）。"),
+        "total": (")", "）"),
+        "shapes": (
+            "Without dilation, and at the notes' shapes (each the shape PyTorch printed in the notes):",
+            "无膨胀时，在笔记中的各个形状上（与笔记中 PyTorch 打印的形状一致）：",
+        ),
+        "notes_write": ("The notes write ", "笔记写作 "),
+        "simplifies": ("; SymPy simplifies its difference from ", "；SymPy 把它与 "),
+        "to_zero": (" to 0.", " 之差化简为 0。"),
+    }
+)
+
+
+def _t(key: str, lang: str) -> str:
+    return PHRASES[key][1 if lang == "zh" else 0]
 
 
 def _values(arrays: list[tuple[Array, Any]]) -> dict[Any, Any]:
@@ -45,7 +79,7 @@ def _sub(n: Notation, *idx: int) -> str:
     return ",".join(str(i + n.index_base) for i in idx)
 
 
-def corr2d_19(n: Notation) -> list[Block]:
+def corr2d_19(n: Notation, lang: str = "en") -> list[Block]:
     """The notes' ``corr2d(X, K)``: the whole output, and its first entry expanded (19).
 
     >>> from symconv.latex.blocks import render
@@ -63,13 +97,13 @@ def corr2d_19(n: Notation) -> list[Block]:
         rf"&= {latex(Y[0, 0].xreplace(values), n)}",
     )
     return [
-        para(("text", "The notes' "), ("code", "corr2d"), ("text", " example (6.1.4), computed by symconv:")),
+        para(("text", _t("the_notes", lang)), ("code", "corr2d"), ("text", _t("corr_intro", lang))),
         Display((rf"{op} = {latex(Array(NOTES_X), n)} {n.corr} {latex(Array(NOTES_K), n)} = {latex(number, n)}",)),
         Display(lines, aligned=True),
     ]
 
 
-def rot180_letters(n: Notation) -> list[Block]:
+def rot180_letters(n: Notation, lang: str = "en") -> list[Block]:
     r"""rot180 of a 3×3 kernel of letters a…i (the notes' figure).
 
     >>> print(rot180_letters(Notation())[1].lines[0].split(" = ")[1])
@@ -77,12 +111,12 @@ def rot180_letters(n: Notation) -> list[Block]:
     """
     K = Array(sympy.symbols("a b c d e f g h i"), (3, 3))
     return [
-        para(("text", "Rotating a "), ("math", r"3 \times 3"), ("text", " kernel by 180°, as in the notes' figure:")),
+        para(("text", _t("rot_a", lang)), ("math", r"3 \times 3"), ("text", _t("rot_b", lang))),
         Display((rf"{n.rot180}\left({latex(K, n)}\right) = {latex(rot180(K), n)}",)),
     ]
 
 
-def conv_letters(n: Notation) -> list[Block]:
+def conv_letters(n: Notation, lang: str = "en") -> list[Block]:
     r"""The notes' figure ``W ⊗ X = i·A + h·B + … + a·I``: convolution multiplies the flipped kernel.
 
     >>> print(conv_letters(Notation())[1].lines[0].replace(r" \cdot ", ""))
@@ -95,9 +129,9 @@ def conv_letters(n: Notation) -> list[Block]:
     corr = corr2d(X, rot180(W))[0, 0]
     return [
         para(
-            ("text", "With input letters A…I and kernel letters a…i, a "),
+            ("text", _t("conv_a", lang)),
             ("math", r"3 \times 3"),
-            ("text", " convolution has one entry; the kernel enters flipped:"),
+            ("text", _t("conv_b", lang)),
         ),
         Display(
             (
@@ -109,7 +143,7 @@ def conv_letters(n: Notation) -> list[Block]:
     ]
 
 
-def multi_in_56(n: Notation) -> list[Block]:
+def multi_in_56(n: Notation, lang: str = "en") -> list[Block]:
     """The notes' two-channel example (6.2.3): the channels' correlations add up (56).
 
     >>> multi_in_56(Notation())[1].lines[-1]
@@ -121,9 +155,9 @@ def multi_in_56(n: Notation) -> list[Block]:
     number = corr2d_multi_in([NOTES_X, NOTES_X2], [NOTES_K, NOTES_K2])
     return [
         para(
-            ("text", "The notes' two-channel example (6.2.3): "),
+            ("text", _t("multi_a", lang)),
             ("math", rf"\sum_{{d}} [\mathbf{{X}}]_{{d}} {n.corr} [\mathbf{{K}}]_{{d}} = {latex(number, n)}"),
-            ("text", ", whose first entry is"),
+            ("text", _t("multi_b", lang)),
         ),
         Display(
             (
@@ -135,7 +169,7 @@ def multi_in_56(n: Notation) -> list[Block]:
     ]
 
 
-def grad_weight_entry(n: Notation) -> list[Block]:
+def grad_weight_entry(n: Notation, lang: str = "en") -> list[Block]:
     r"""One entry of ∂ℓ/∂W by differentiation, and the same entry of X * δ.
 
     >>> grad_weight_entry(Notation())[1].lines[-1]
@@ -144,7 +178,7 @@ def grad_weight_entry(n: Notation) -> list[Block]:
     X, W, D = symbols("x", (3, 3)), symbols("w", (2, 2)), symbols("δ", (2, 2))
     _dX, dW = corr2d_vjp(X, W, D)
     return [
-        para(("text", "At "), ("math", r"n = 3 \times 3,\ k = 2 \times 2"), ("text", ", by differentiation:")),
+        para(("text", _t("at", lang)), ("math", r"n = 3 \times 3,\ k = 2 \times 2"), ("text", _t("by_diff", lang))),
         Display(
             (
                 rf"\frac{{\partial \ell}}{{\partial {n.entry('w', (1, 1))}}} &= {latex(dW[0, 0], n)}",
@@ -155,7 +189,7 @@ def grad_weight_entry(n: Notation) -> list[Block]:
     ]
 
 
-def grad_input_entry(n: Notation) -> list[Block]:
+def grad_input_entry(n: Notation, lang: str = "en") -> list[Block]:
     r"""One entry of ∂ℓ/∂X by differentiation, and the same entry of rot180(W) *~ δ.
 
     >>> grad_input_entry(Notation(index_base=0))[1].lines[-1]
@@ -166,7 +200,7 @@ def grad_input_entry(n: Notation) -> list[Block]:
     wide = corr2d(D, rot180(W), padding="full")
     assert sympy.expand(dX[1, 1] - wide[1, 1]) == 0
     return [
-        para(("text", "At "), ("math", r"n = 3 \times 3,\ k = 2 \times 2"), ("text", ", the centre entry:")),
+        para(("text", _t("at", lang)), ("math", r"n = 3 \times 3,\ k = 2 \times 2"), ("text", _t("centre", lang))),
         Display(
             (
                 rf"\frac{{\partial \ell}}{{\partial {n.entry('x', (2, 2))}}} &= {latex(dX[1, 1], n)}",
@@ -177,18 +211,20 @@ def grad_input_entry(n: Notation) -> list[Block]:
     ]
 
 
-def _pool(n: Notation, mode: str) -> list[Block]:
+def _pool(n: Notation, mode: str, lang: str = "en") -> list[Block]:
     X = symbols("x", (3, 3))
     values = _values([(X, NOTES_X)])
     entry = pool2d(X, (2, 2), stride=1, mode=mode)[0, 0]
     number = pool2d(NOTES_X, (2, 2), stride=1, mode=mode)
     return [
         para(
-            ("text", "The notes' "),
-            ("code", f"pool2d(X, (2, 2){', ' + repr(mode) if mode == 'avg' else ''})"),
-            ("text", f" ({mode} pooling, stride 1) on the running example gives "),
+            ("text", _t("the_notes", lang)),
+            ("code", "pool2d"),
+            ("text", " ("),
+            ("math", r"2 \times 2"),
+            ("text", f", {mode} " + _t("pool_b", lang)),
             ("math", latex(number, n)),
-            ("text", "; its first entry:"),
+            ("text", _t("first_entry", lang)),
         ),
         Display(
             (
@@ -200,22 +236,22 @@ def _pool(n: Notation, mode: str) -> list[Block]:
     ]
 
 
-def max_pool_example(n: Notation) -> list[Block]:
+def max_pool_example(n: Notation, lang: str = "en") -> list[Block]:
     r"""The notes' max-pooling example.
 
     >>> max_pool_example(Notation())[1].lines[-1]
     '&= \\max\\left(0, 1, 3, 4\\right) = 4'
     """
-    return _pool(n, "max")
+    return _pool(n, "max", lang)
 
 
-def avg_pool_example(n: Notation) -> list[Block]:
+def avg_pool_example(n: Notation, lang: str = "en") -> list[Block]:
     """The notes' average-pooling example.
 
     >>> avg_pool_example(Notation())[1].lines[-1].endswith("= 2")
     True
     """
-    return _pool(n, "avg")
+    return _pool(n, "avg", lang)
 
 
 def output_size_formula(n: Notation, dilation: bool = True) -> tuple[str, sympy.Expr, dict[str, sympy.Symbol]]:
@@ -241,7 +277,7 @@ def output_size_formula(n: Notation, dilation: bool = True) -> tuple[str, sympy.
 NOTES_SHAPES = ((8, 3, 1, 1, 8), (8, 5, 1, 2, 8), (8, 3, 2, 1, 4), (4, 3, 3, 0, 1), (4, 3, 2, 1, 2))
 
 
-def output_size_example(n: Notation) -> list[Block]:
+def output_size_example(n: Notation, lang: str = "en") -> list[Block]:
     r"""The formula, in the chosen padding convention, and the notes' shapes evaluated in it.
 
     >>> output_size_example(Notation())[4].lines[2]
@@ -263,22 +299,22 @@ def output_size_example(n: Notation) -> list[Block]:
     padding_text = "the total padding " if total else "padding "
     return [
         para(
-            ("text", "The formula, printed from "),
+            ("text", _t("size_a", lang)),
             ("code", "symconv.output_size"),
-            ("text", " on symbols (" + padding_text),
+            ("text", _t("size_b", lang) + (padding_text if lang == "en" else "")),
             ("math", "p_{h}" if total else "p"),
-            ("text", " per side)." if not total else ")."),
+            ("text", _t("per_side", lang) if not total else _t("total", lang) + "."),
         ),
         Display((general,)),
-        para(("text", "Without dilation, and at the notes' shapes (each the shape PyTorch printed in the notes):")),
+        para(("text", _t("shapes", lang))),
         Display((formula,)),
         Display(tuple(lines), aligned=True),
         para(
-            ("text", "The notes write "),
+            ("text", _t("notes_write", lang)),
             ("math", latex(notes_form, n)),
-            ("text", "; SymPy simplifies its difference from "),
+            ("text", _t("simplifies", lang)),
             ("math", latex(ours, n)),
-            ("text", " to 0."),
+            ("text", _t("to_zero", lang)),
         ),
     ]
 
@@ -297,11 +333,11 @@ EXAMPLES: Mapping[str, tuple[Example, ...]] = MappingProxyType(
 )
 
 
-def examples_for(name: str, notation: Notation | None = None) -> list[Block]:
+def examples_for(name: str, notation: Notation | None = None, lang: str = "en") -> list[Block]:
     """The worked-instance blocks of a theorem (none if it has no entry).
 
     >>> len(examples_for("conv_eq_corr_rot180")) > 0, examples_for("no_such_theorem")
     (True, [])
     """
     notation = notation or Notation()
-    return [block for example in EXAMPLES.get(name, ()) for block in example(notation)]
+    return [block for example in EXAMPLES.get(name, ()) for block in example(notation, lang)]

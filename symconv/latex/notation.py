@@ -16,7 +16,18 @@ from types import MappingProxyType
 
 from ..errors import ParameterError
 
-__all__ = ["ARRAYS", "FACTOR_ORDER", "PADDING_STYLES", "TERM_ORDER", "Notation"]
+__all__ = [
+    "ARRAYS",
+    "EXTENTS",
+    "FACTOR_ORDER",
+    "PADDING_STYLES",
+    "SEQUENCES",
+    "SIZE_LETTERS",
+    "SPARE_INDICES",
+    "TENSOR_LETTERS",
+    "TERM_ORDER",
+    "Notation",
+]
 
 #: Symbol prefix (``x`` in ``x_{1,2}``) -> (bold array name, plain entry name).
 ARRAYS: Mapping[str, tuple[str, str]] = MappingProxyType(
@@ -45,8 +56,29 @@ ARRAYS: Mapping[str, tuple[str, str]] = MappingProxyType(
 FACTOR_ORDER: tuple[str, ...] = ("δ", "delta", "x", "X", "h", "H", "y", "Y", "w", "W", "k", "K", "V", "b", "B", "R")
 
 #: Order of the terms of an index or size expression, by letter: ``n + 2p - k``,
-#: ``i + a - 1``, ``k_h - a + 1``, ``s - i + 1`` (positive terms come first).
-TERM_ORDER: tuple[str, ...] = ("n", "p", "k", "d", "s", "t", "u", "v", "i", "j", "a", "b", "c", "q", "m", "o")
+#: ``i + a - 1``, ``k_h - a + 1``, ``s(i - 1) + d(a - 1) + 1`` (positive terms come first), and of the factors of a
+#: count: ``c_i c_o k_h k_w``.
+TERM_ORDER: tuple[str, ...] = ("n", "p", "c", "k", "s", "d", "t", "u", "v", "i", "j", "a", "b", "q", "m", "o")
+
+#: Index letters that would read as a tensor (``w`` beside ``\mathbf{W}`` and ``m_w``) or as a size (``o`` beside
+#: the output size ``o_h``): renamed in formulas.
+TENSOR_LETTERS: tuple[str, ...] = ("x", "w", "h", "y", "r", "o")
+
+#: Size letters of the provers and how the chapter writes them: the kernel's number of windows ``m`` (``m_h``) is
+#: the output size ``o`` (``o_h``) of the notes' formulas.
+SIZE_LETTERS: Mapping[str, str] = MappingProxyType({"m": "o"})
+
+#: Tensor -> the size letter of its extent along each axis (``X`` is ``n_h × n_w``): a tensor read through a
+#: zero-padding indicator over exactly that range prints as the zero-extended ``\tilde{\mathbf{X}}``.
+EXTENTS: Mapping[str, str] = MappingProxyType({"X": "n", "W": "k", "delta": "m", "δ": "m", "D": "m"})
+
+#: One-index tensors that are sequences of sizes, not arrays: the receptive field's kernel sizes, strides and
+#: reach counted from the top layer (``K[l] = k_{L+1−l}``), printed ``K_{l}``, not bold, and not ``k_l`` (the
+#: notes count from the input).
+SEQUENCES: Mapping[str, str] = MappingProxyType({"K": "K", "S": "S", "R": "R"})
+
+#: Spare index letters, in order of preference, for the renamed ones (never one a formula already uses).
+SPARE_INDICES: tuple[str, ...] = ("v", "t", "q", "g")
 
 #: How padding is written: per side (``p``, PyTorch's argument) or the notes' total ``p_h``.
 PADDING_STYLES: tuple[str, ...] = ("per-side", "total")
@@ -72,9 +104,16 @@ class Notation:
     padding: str = "per-side"
     brackets: bool = True
     times: str = r" \cdot "
+    indicator: str = r"\mathbf{1}"  # amssymb has no blackboard digits (\mathbb{1} would print a wrong glyph)
+    extended: str = r"\tilde{%s}"
+    tensor_letters: tuple[str, ...] = TENSOR_LETTERS
+    spare_indices: tuple[str, ...] = SPARE_INDICES
     arrays: Mapping[str, tuple[str, str]] = field(default_factory=lambda: ARRAYS)
     factor_order: tuple[str, ...] = FACTOR_ORDER
     term_order: tuple[str, ...] = TERM_ORDER
+    size_letters: Mapping[str, str] = field(default_factory=lambda: SIZE_LETTERS)
+    extents: Mapping[str, str] = field(default_factory=lambda: EXTENTS)
+    sequences: Mapping[str, str] = field(default_factory=lambda: SEQUENCES)
 
     def __post_init__(self) -> None:
         if self.index_base not in (0, 1):

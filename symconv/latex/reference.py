@@ -1,19 +1,28 @@
-"""The Python reference formulas, rendered by latexify-py.
+"""The notes' Python code, 1-based like the chapter's formulas, rendered by latexify-py.
+
+The notes implement ``corr2d`` and ``pool2d`` as 0-based Python loops.  The
+chapter writes every formula 1-based with the letters of its notation table
+(``n_h, n_w`` for the input, ``k_h, k_w`` for the kernel, ``i, j`` for
+outputs, ``a, b`` for kernel taps), so the code it shows is the same code
+written 1-based, over :class:`OneBased` arrays, with the same letters: a
+reader sees one indexing convention and one set of letters throughout.
 
 latexify-py prints a function from its source, but gets some constructs
 wrong: ``(X[i:i + h, j:j + w] * K).sum()`` (the notes' ``corr2d``) comes out
 as ``\\sum \\mathopen{}\\left( \\mathclose{}\\right)``, a slice is rejected,
 ``max(<generator>)`` is rejected, a tuple subscript ``X[i, j]`` prints as
-``X_{(i, j)}`` and a name like ``k_h`` as ``\\mathrm{k\\_h}``.  The functions
-below say the same thing in the constructs it does handle: nested
-subscripts ``X[i][j]``, ``sum(... for a in range(...) for b in range(...))``,
-explicit loops for the maximum, single-letter names.  They are runnable:
-the tests check that each computes what symconv computes, and that
-latexify prints exactly the formula meant.
+``X_{(i, j)}``.  The functions below say the same thing in the constructs
+it does handle: nested subscripts ``X[i][j]``, ``sum(... for a in
+range(...) for b in range(...))``, explicit loops for the maximum.  Its
+output is then set in the chapter's notation by two data tables,
+:data:`IDENTIFIERS` (``\\mathrm{k\\_h}`` -> ``k_h``) and :data:`QUOTES`.
+The functions are runnable: the tests check that each computes what symconv
+computes, and that latexify prints exactly the formula meant.
 """
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -22,18 +31,57 @@ from typing import Any
 import latexify
 from latexify import generate_latex
 
-from .blocks import Block, Code, Display, para
+from .blocks import Block, Code, Display, Picture, para
+from .text import to_md
+from .words import say
 
-__all__ = ["REFERENCES", "Reference", "corr2d", "corr2d_entry", "output_size", "pool2d", "references_for", "zeros"]
+__all__ = [
+    "IDENTIFIERS",
+    "REFERENCES",
+    "OneBased",
+    "Reference",
+    "corr2d",
+    "corr2d_entry",
+    "output_size",
+    "pool2d",
+    "references_for",
+    "zeros",
+]
 
 
-def zeros(m: int, n: int) -> list[list[Any]]:
-    """An ``m × n`` list of zeros (the loops write into it).
+class OneBased:
+    """A nested list indexed from 1, as the notes' formulas index ``[X]_{i,j}``.
 
-    >>> zeros(1, 2)
+    >>> X = OneBased([[0, 1, 2], [3, 4, 5]])
+    >>> X[2][3], X.tolist()
+    (5, [[0, 1, 2], [3, 4, 5]])
+    """
+
+    def __init__(self, data: list[Any]) -> None:
+        self.data = data
+
+    def __getitem__(self, i: int) -> Any:
+        if not 1 <= i <= len(self.data):
+            raise IndexError(f"index {i} outside 1 … {len(self.data)}")
+        item = self.data[i - 1]
+        return OneBased(item) if isinstance(item, list) else item
+
+    def __setitem__(self, i: int, value: Any) -> None:
+        if not 1 <= i <= len(self.data):
+            raise IndexError(f"index {i} outside 1 … {len(self.data)}")
+        self.data[i - 1] = value
+
+    def tolist(self) -> list[Any]:
+        return self.data
+
+
+def zeros(rows: int, cols: int) -> OneBased:
+    """A ``rows × cols`` array of zeros, indexed from 1 (the loops write into it).
+
+    >>> zeros(1, 2).tolist()
     [[0, 0]]
     """
-    return [[0] * n for _ in range(m)]
+    return OneBased([[0] * cols for _ in range(rows)])
 
 
 def output_size(n: int, k: int, s: int, p: int, d: int) -> int:
@@ -45,56 +93,78 @@ def output_size(n: int, k: int, s: int, p: int, d: int) -> int:
     return (n + 2 * p - d * (k - 1) - 1) // s + 1
 
 
-def corr2d_entry(X: Any, K: Any, i: int, j: int, h: int, w: int) -> Any:
-    """Entry ``(i, j)`` (1-based) of the cross-correlation of ``X`` with an ``h × w`` kernel ``K`` (1-based).
+def corr2d_entry(X: Any, K: Any, i: int, j: int, k_h: int, k_w: int) -> Any:
+    """Entry ``(i, j)`` of the cross-correlation of ``X`` with a ``k_h × k_w`` kernel ``K`` (1-based).
 
-    >>> class OneBased(list):
-    ...     def __getitem__(self, i):
-    ...         item = list.__getitem__(self, i - 1)
-    ...         return OneBased(item) if isinstance(item, list) else item
     >>> corr2d_entry(OneBased([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), OneBased([[0, 1], [2, 3]]), 1, 1, 2, 2)
     19
     """
-    return sum(X[i + a - 1][j + b - 1] * K[a][b] for a in range(1, h + 1) for b in range(1, w + 1))
+    return sum(
+        X[i + a - 1][j + b - 1] * K[a][b]
+        for a in range(1, k_h + 1)
+        for b in range(1, k_w + 1)
+    )  # fmt: skip
 
 
-def corr2d(X: Any, K: Any, m: int, n: int, h: int, w: int) -> list[list[Any]]:
-    Y = zeros(m - h + 1, n - w + 1)
-    for i in range(m - h + 1):
-        for j in range(n - w + 1):
-            Y[i][j] = sum(X[i + a][j + b] * K[a][b] for a in range(h) for b in range(w))
+# fmt: off
+def corr2d(X: Any, K: Any, n_h: int, n_w: int, k_h: int, k_w: int) -> OneBased:
+    Y = zeros(n_h - k_h + 1, n_w - k_w + 1)
+    for i in range(1, n_h - k_h + 2):
+        for j in range(1, n_w - k_w + 2):
+            Y[i][j] = sum(
+                X[i + a - 1][j + b - 1] * K[a][b]
+                for a in range(1, k_h + 1)
+                for b in range(1, k_w + 1)
+            )
     return Y
+# fmt: on
 
 
 # latexify's algorithmic style prints a docstring as a statement, so the loop forms get theirs here.
-corr2d.__doc__ = """The notes' ``corr2d``: an ``m × n`` input, an ``h × w`` kernel, loops over the output (0-based).
+corr2d.__doc__ = """The notes' ``corr2d``, 1-based: an ``n_h × n_w`` input, a ``k_h × k_w`` kernel, loops over outputs.
 
-    >>> corr2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], [[0, 1], [2, 3]], 3, 3, 2, 2)
+    >>> X, K = OneBased([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), OneBased([[0, 1], [2, 3]])
+    >>> corr2d(X, K, 3, 3, 2, 2).tolist()
     [[19, 25], [37, 43]]
     """
 
 
-def pool2d(X: Any, m: int, n: int, h: int, w: int, mode: str) -> list[list[Any]]:
-    Y = zeros(m - h + 1, n - w + 1)
-    for i in range(m - h + 1):
-        for j in range(n - w + 1):
+# fmt: off
+def pool2d(X: Any, n_h: int, n_w: int, k_h: int, k_w: int, mode: str) -> OneBased:
+    Y = zeros(n_h - k_h + 1, n_w - k_w + 1)
+    for i in range(1, n_h - k_h + 2):
+        for j in range(1, n_w - k_w + 2):
             if mode == "max":
                 Y[i][j] = X[i][j]
-                for a in range(h):
-                    for b in range(w):
-                        Y[i][j] = max(Y[i][j], X[i + a][j + b])
+                for a in range(1, k_h + 1):
+                    for b in range(1, k_w + 1):
+                        Y[i][j] = max(Y[i][j], X[i + a - 1][j + b - 1])
             else:
-                Y[i][j] = sum(X[i + a][j + b] for a in range(h) for b in range(w)) / (h * w)
+                Y[i][j] = sum(
+                    X[i + a - 1][j + b - 1]
+                    for a in range(1, k_h + 1)
+                    for b in range(1, k_w + 1)
+                ) / (k_h * k_w)
     return Y
+# fmt: on
 
 
-pool2d.__doc__ = """The notes' ``pool2d`` (stride 1): the maximum by an explicit loop, the mean by a double sum.
+pool2d.__doc__ = """The notes' ``pool2d`` (stride 1), 1-based: the maximum by a loop, the mean by a double sum.
 
-    >>> pool2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], 3, 3, 2, 2, "max")
+    >>> X = OneBased([[0, 1, 2], [3, 4, 5], [6, 7, 8]])
+    >>> pool2d(X, 3, 3, 2, 2, "max").tolist()
     [[4, 5], [7, 8]]
-    >>> pool2d([[0, 1, 2], [3, 4, 5], [6, 7, 8]], 3, 3, 2, 2, "avg")
+    >>> pool2d(X, 3, 3, 2, 2, "avg").tolist()
     [[2.0, 3.0], [5.0, 6.0]]
     """
+
+#: latexify's spelling of a Python name -> the chapter's (``k_h`` is a subscripted k, as in the formulas).
+IDENTIFIERS: Mapping[str, str] = MappingProxyType(
+    {rf"\mathrm{{{c}\_{a}}}": f"{c}_{{{a}}}" for c in "nk" for a in "hw"}
+    | {r"\mathrm{output\_size}": r"\mathrm{output\_size}"}
+)
+#: latexify's straight quotes around strings -> typographic quotes.
+QUOTES: Mapping[str, str] = MappingProxyType({r'\textrm{"max"}': r"\textrm{``max''}"})
 
 
 @dataclass(frozen=True)
@@ -107,13 +177,19 @@ class Reference:
     algorithmic: bool = False
 
     def render(self) -> str:
-        r"""The LaTeX latexify-py prints for the function (``array`` form for loops, MathJax-safe).
+        r"""The LaTeX latexify-py prints for the function, in the chapter's notation (MathJax-safe).
 
         >>> REFERENCES["output_size"].render().split(" = ")[0]
         '\\mathrm{output\\_size}(n, k, s, p, d)'
+        >>> "k_{h}" in REFERENCES["corr2d"].render()
+        True
         """
         style = generate_latex.Style.IPYTHON_ALGORITHMIC if self.algorithmic else generate_latex.Style.FUNCTION
-        return latexify.get_latex(self.fn, style=style)
+        text = latexify.get_latex(self.fn, style=style)
+        for table in (IDENTIFIERS, QUOTES):
+            for old, new in table.items():
+                text = text.replace(old, new)
+        return text
 
     def source(self) -> str:
         """The function's code, without its docstring.
@@ -122,8 +198,6 @@ class Reference:
         def output_size(n: int, k: int, s: int, p: int, d: int) -> int:
             return (n + 2 * p - d * (k - 1) - 1) // s + 1
         """
-        import inspect
-
         lines = inspect.getsource(self.fn).splitlines()
         out, skipping = [], False
         for line in lines:
@@ -134,26 +208,31 @@ class Reference:
             if skipping:
                 skipping = not stripped.endswith('"""')
                 continue
-            out.append(line.rstrip())
+            out.append(line.replace("  # fmt: skip", "").rstrip())  # formatter pragmas are not the notes' code
         return "\n".join(out)
 
 
 #: Name -> reference function; the chapter shows each in its section.
 REFERENCES: Mapping[str, Reference] = MappingProxyType(
     {
-        "corr2d_entry": Reference(corr2d_entry, "6.1.4", "the notes' index formula of cross-correlation (1-based)"),
-        "corr2d": Reference(corr2d, "6.1.4", "the notes' corr2d as loops (0-based, like its Python)", True),
-        "output_size": Reference(output_size, "6.2.2", "the output size (padding p per side, dilation d)"),
-        "pool2d": Reference(pool2d, "6.3.1", "the notes' pool2d as loops (stride 1)", True),
+        "corr2d_entry": Reference(corr2d_entry, "6.1.4", "the index formula of cross-correlation"),
+        "corr2d": Reference(corr2d, "6.1.4", "corr2d as loops", True),
+        "output_size": Reference(output_size, "6.2.2", "output size (padding p per side, dilation d)"),
+        "pool2d": Reference(pool2d, "6.3.1", "pool2d as loops (stride 1)", True),
     }
 )
 
 
-def references_for(section: str) -> list[Block]:
-    """Blocks showing the reference functions of one section of the notes.
+def references_for(section: str, lang: str = "en", listing: bool = True) -> list[Block]:
+    """Blocks showing the reference functions of one section: the caption, the code (with ``listing``) and
+    latexify-py's rendering of it.
 
     >>> [type(b).__name__ for b in references_for("6.2.2")]
     ['Para', 'Code', 'Display']
+    >>> [type(b).__name__ for b in references_for("6.2.2", listing=False)]
+    ['Para', 'Display']
+    >>> [type(b).__name__ for b in references_for("6.3.1", listing=False)]  # an algorithm: a float
+    ['Picture']
     >>> references_for("9.9")
     []
     """
@@ -163,11 +242,22 @@ def references_for(section: str) -> list[Block]:
             continue
         blocks.append(
             para(
-                ("text", "Reference "),
+                ("text", say("code_caption", lang, "@@").split("@@")[0]),
                 ("code", name),
-                ("text", f" ({ref.caption}), rendered by latexify-py from this Python:"),
+                (
+                    "text",
+                    say("code_caption", lang, "@@").split("@@")[1] + f" — {ref.caption}:"
+                    if lang == "en"
+                    else say("code_caption", lang, "@@").split("@@")[1] + "：",
+                ),
             )
         )
-        blocks.append(Code(ref.source()))
-        blocks.append(Display((ref.render(),)))
+        if listing:
+            blocks.append(Code(ref.source()))
+        if ref.algorithmic and not listing:  # a tall block: a float, so that it leaves no gap at a page break
+            caption = blocks.pop().segs
+            rendered = ref.render()
+            blocks.append(Picture(f"\\[\n{rendered}\n\\]", caption, md=f"{to_md(list(caption))}\n\n$$\n{rendered}\n$$"))
+        else:
+            blocks.append(Display((ref.render(),)))
     return blocks

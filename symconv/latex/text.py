@@ -12,9 +12,11 @@ with pdflatex; :func:`unknown_characters` lists what a table does not cover.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 
 from ..errors import ParameterError
@@ -22,6 +24,7 @@ from .notation import Notation
 
 __all__ = [
     "Segment",
+    "unicode_text",
     "segments",
     "to_math",
     "to_md",
@@ -176,8 +179,12 @@ MATH_WORDS: Mapping[str, str] = MappingProxyType(
     }
 )
 
-#: Multi-letter subscripts written upright: ``p_lo`` -> ``p_{\mathrm{lo}}``.
+#: Multi-letter subscripts written upright: ``c_in`` -> ``c_{\mathrm{in}}``.
 UPRIGHT_SCRIPTS = frozenset({"lo", "hi", "in", "out", "max", "min", "avg", "full", "same", "valid", "wide"})
+
+#: Scripts that name a side of the padding: always superscripts (the subscript says the axis), as the
+#: kernel's symbols are written: ``p_lo`` and ``p^lo`` -> ``p^{\mathrm{lo}}``, ``p_h^lo`` -> ``p^{\mathrm{lo}}_{h}``.
+SIDE_SCRIPTS = frozenset({"lo", "hi"})
 
 #: Upper-case letters that name arrays (bold; bracketed when subscripted).
 ARRAY_LETTERS = frozenset("XWHYBVR")
@@ -218,7 +225,18 @@ MATH_ESCAPES: Mapping[str, str] = MappingProxyType(
 )
 #: Typography in running text.
 TEXT_CHARS: Mapping[str, str] = MappingProxyType(
-    {"–": "--", "—": "---", "‘": "`", "’": "'", "“": "``", "”": "''", "\u00a0": "~", "…": r"\ldots{}"}
+    {
+        "–": "--",
+        "—": "---",
+        "‘": "`",
+        "’": "'",
+        "“": "``",
+        "”": "''",
+        "\u00a0": "~",
+        "…": r"\ldots{}",
+        "§": r"\S{}",
+        "✓": r"\checkmark{}",
+    }
 )
 MD_ESCAPES: Mapping[str, str] = MappingProxyType(
     {"\\": "\\\\", "*": r"\*", "_": r"\_", "`": r"\`", "$": r"\$", "<": "&lt;", ">": "&gt;"}
@@ -256,14 +274,41 @@ _OPENERS = "([{"
 _CLOSERS = ")]}'"
 
 
+#: Whether running text may keep characters no table covers (Chinese under xelatex with ctex).
+_UNICODE_TEXT: contextvars.ContextVar[bool] = contextvars.ContextVar("unicode_text", default=False)
+
+
+@contextlib.contextmanager
+def unicode_text() -> Iterator[None]:
+    """Keep CJK characters in running text (for xelatex with ``ctex``) while the block is rendered.
+
+    >>> with unicode_text():
+    ...     tex_text("卷积")
+    '卷积'
+    >>> tex_text("卷积")
+    '[U+5377][U+79EF]'
+    """
+    token = _UNICODE_TEXT.set(True)
+    try:
+        yield
+    finally:
+        _UNICODE_TEXT.reset(token)
+
+
+def _cjk(ch: str) -> bool:
+    return unicodedata.east_asian_width(ch) in ("W", "F") and unicodedata.category(ch)[0] in "LP"
+
+
 def _escape(text: str, table: Mapping[str, str]) -> str:
     return "".join(table.get(ch, ch) for ch in text)
 
 
 def _fallback(ch: str, math: bool) -> str:
-    """An ASCII stand-in for a character no table covers."""
+    """An ASCII stand-in for a character no table covers (CJK kept in Unicode mode)."""
     if ch.isascii():
         return ch
+    if _UNICODE_TEXT.get() and _cjk(ch):
+        return rf"\text{{{ch}}}" if math else ch
     plain = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
     if plain and plain.isprintable():
         return plain
@@ -354,12 +399,12 @@ class _Converter:
     def script(self, text: str) -> str:
         """``_p`` -> ``_{p}``, ``^(l)`` -> ``^{(l)}``, ``_{c_o×c_i}`` -> ``_{c_o\\times c_i}``, ``_lo`` upright."""
         mark, body = text[0], text[1:]
-        if body.startswith("{"):
+        if body.strip("{}") in UPRIGHT_SCRIPTS:
+            inner = rf"\mathrm{{{body.strip('{}')}}}"
+        elif body.startswith("{"):
             inner = math(body[1:-1], self.n)
         elif body.startswith("("):
             inner = "(" + math(body[1:-1], self.n) + ")"
-        elif body in UPRIGHT_SCRIPTS:
-            inner = rf"\mathrm{{{body}}}"
         else:
             inner = "".join(_math_char(ch) if not ch.isascii() else ch for ch in body)
         return f"{mark}{{{inner}}}"
@@ -374,7 +419,10 @@ class _Converter:
         trailing = len(rest) - len(rest.rstrip("'"))
         rest = rest[: len(rest) - trailing] if trailing else rest
         scripts = [m.group(0) for m in re.finditer(_SCRIPT, rest)]
-        if base in ARRAY_LETTERS:
+        if base in self.n.size_letters and scripts and all(x in ("_h", "_w", "_{h}", "_{w}") for x in scripts):
+            base = self.n.size_letters[base]  # m_h, the number of windows, is the output size o_h
+        sequence = base in self.n.sequences and scripts and all(x[0] == "_" for x in scripts)
+        if base in ARRAY_LETTERS and not sequence:  # R_{L}, a term of the reach sequence, is not an array
             latex = rf"\mathbf{{{base}}}"
             if tilde:
                 latex = rf"\tilde{{{latex}}}"
@@ -385,8 +433,11 @@ class _Converter:
             if tilde:
                 latex = rf"\tilde{{{latex}}}"
         latex += "'" * primes
-        supers = [self.script(s) for s in scripts if s[0] == "^"]
-        subs = [self.script(s) for s in scripts if s[0] == "_"]
+        sides = [s for s in scripts if s[0] == "_" and s[1:].strip("{}") in SIDE_SCRIPTS]
+        supers = [self.script(s) for s in scripts if s[0] == "^"] + [
+            self.script("^" + s[1:].strip("{}")) for s in sides
+        ]
+        subs = [self.script(s) for s in scripts if s[0] == "_" and s not in sides]
         return latex + "".join(supers) + "".join(subs) + "'" * trailing
 
     def function_name(self, word: str) -> str:
@@ -561,7 +612,10 @@ def segments(text: str, notation: Notation | None = None) -> list[Segment]:
     """
     if not isinstance(text, str):
         raise ParameterError("text", text, "a string")
-    return _Converter(notation or Notation()).segments(text)
+    notation = notation or Notation()
+    for label, letter in notation.sequences.items():  # R[L]: a term of a sequence, as the printer writes it
+        text = re.sub(rf"(?<![A-Za-z_\\]){label}\[([^\[\]]+)\]", rf"{letter}_{{\1}}", text)
+    return _Converter(notation).segments(text)
 
 
 def math(text: str, notation: Notation | None = None) -> str:
@@ -588,7 +642,12 @@ def to_tex(segs: list[Segment]) -> str:
     >>> to_tex(segments("k−1 on each side of the padded operand"))
     '$k-1$ on each side of the padded operand'
     """
-    return _join(segs, math=lambda v: f"${v}$", code=lambda v: r"\texttt{" + tex_text(v) + "}", text=tex_text)
+    return _join(segs, math=lambda v: f"${v}$", code=_code_tex, text=tex_text)
+
+
+def _code_tex(code: str) -> str:
+    r"""Code in running text: ``\texttt``, breakable after an underscore (``padding_mode`` may end a line)."""
+    return r"\texttt{" + tex_text(code).replace(r"\_", r"\_\allowbreak{}") + "}"
 
 
 def to_md(segs: list[Segment]) -> str:
