@@ -10,11 +10,10 @@ stays clean for the results.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
-
-from tqdm import tqdm
 
 __all__ = ["bar"]
 
@@ -30,5 +29,6 @@ def bar(items: Iterable[T], *, total: int | None = None, desc: str = "", enabled
     if not enabled:
         yield from items
         return
+    tqdm = importlib.import_module("tqdm").tqdm  # loaded when a bar is shown (symconv imports without it)
     with tqdm(items, total=total, desc=desc, file=sys.stderr, leave=False, dynamic_ncols=True) as shown:
         yield from shown

@@ -22,14 +22,12 @@ computes, and that latexify prints exactly the formula meant.
 
 from __future__ import annotations
 
+import importlib
 import inspect
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
-
-import latexify
-from latexify import generate_latex
 
 from .blocks import Block, Code, Display, Picture, para
 from .text import to_md
@@ -184,7 +182,9 @@ class Reference:
         >>> "k_{h}" in REFERENCES["corr2d"].render()
         True
         """
-        style = generate_latex.Style.IPYTHON_ALGORITHMIC if self.algorithmic else generate_latex.Style.FUNCTION
+        latexify = importlib.import_module("latexify")  # loaded when a listing is rendered (symconv imports without it)
+        styles = latexify.generate_latex.Style
+        style = styles.IPYTHON_ALGORITHMIC if self.algorithmic else styles.FUNCTION
         text = latexify.get_latex(self.fn, style=style)
         for table in (IDENTIFIERS, QUOTES):
             for old, new in table.items():
