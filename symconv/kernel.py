@@ -39,8 +39,11 @@ verdict is ``unknown``.
 
 from __future__ import annotations
 
+import math
+import operator
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 import sympy
@@ -1692,6 +1695,13 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: d
             cache[key] = _ev(e.expr, env, arrays, cache)
         return sympy.diff(cache[key], sympy.sympify(entry))
     args = [_ev(a, env, arrays, cache) for a in e.args]
+    if all(isinstance(a, sympy.Rational) for a in args):  # exact rational arithmetic without SymPy's evaluation
+        if isinstance(e, Relational):
+            left, right = (Fraction(a.p, a.q) for a in args)
+            return sympy.true if _RELATIONS[type(e)](left, right) else sympy.false
+        if isinstance(e, (Add, Mul)) and all(a.is_Integer for a in args):
+            values = [int(a) for a in args]
+            return sympy.Integer(sum(values) if isinstance(e, Add) else math.prod(values))
     if isinstance(e, Relational):
         return sympy.sympify(e.func(*args))
     if isinstance(e, AppliedUndef) and e.func.__name__.endswith("'") and len(args) == 1:
@@ -1700,7 +1710,15 @@ def _ev(e: Any, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: d
     return e.func(*args)
 
 
-_FREE: dict[Any, list[Symbol]] = {}  # free symbols of the polynomials that derivatives differentiate
+_FREE: dict[Any, list[Symbol]] = {}
+_RELATIONS = {
+    sympy.Eq: operator.eq,
+    sympy.Ne: operator.ne,
+    sympy.Lt: operator.lt,
+    sympy.Le: operator.le,
+    sympy.Gt: operator.gt,
+    sympy.Ge: operator.ge,
+}  # free symbols of the polynomials that derivatives differentiate
 
 
 def _ev_sequence(name: str, m: int, env: dict[Symbol, Any], arrays: dict[IndexedBase, Any], cache: dict) -> Any:

@@ -141,7 +141,7 @@ WRONG = [
     ("corr_adjoint_transpose", 0, _adjoint_unpadded),
     ("full_conv_assoc", 0, _assoc_correlated),
     ("stacked_conv_eq_single", 0, _stacked_stride_s),
-    ("stacked_conv_eq_single", 2, lambda: floor((N_ - K_ - (identities._K2 - 1)) / S_**2) + 1),
+    ("stacked_conv_eq_single", -1, lambda: floor((N_ - K_ - (identities._K2 - 1)) / S_**2) + 1),  # output size
     ("stacked_conv_params", 1, lambda: identities.LAYERS * sympy.Symbol("k", integer=True, positive=True)),
     ("stacked_conv_params", 3, lambda: 1 + Sum(identities.KS[identities._l], (identities._l, 1, identities.LAYERS))),
     ("separable_kernel", 0, _separable_one_factor),

@@ -357,8 +357,7 @@ def _interior(dims: int, part: int) -> General:
     )
 
 
-#: 3-D proves too (1.6 s CPU), left out of the registry for the time budget of `prove --all`
-INTERIOR_DIMS = (1, 2)
+INTERIOR_DIMS = (1, 2, 3)
 # bridged at τ = +1 along the axis in 1-D, τ = +1 along every axis at once in 2-D and 3-D
 general(
     "shift_equivariance_interior",

@@ -563,12 +563,11 @@ def _bilinear(dims: int, part: int) -> General:
     )
 
 
-#: 3-D proves too (0.7 s CPU), left out of the registry for the time budget of `prove --all`
 general(
     "corr_bilinear",
     *bridged(
         "corr_bilinear",
-        (_bilinear(d, part) for d in (1, 2) for part in (0, 1)),
+        (_bilinear(d, part) for d in DIMS for part in (0, 1)),
         [
             dict(n=(5,), k=(3,), s=2, p=(1, 0), d=2),
             dict(n=(3, 3), k=2, s=(2, 1), p=1),
@@ -683,12 +682,11 @@ def _separable(dims: int) -> General:
     )
 
 
-#: 3-D proves too (3.2 s CPU), left out of the registry for the time budget of `prove --all`
 general(
     "separable_kernel",
     *bridged(
         "separable_kernel",
-        (_separable(d) for d in (2,)),
+        (_separable(d) for d in (2, 3)),
         [dict(n=(3, 3), k=(1, 2), s=(1, 2), d=(1, 2), p=((0, 0), (1, 1)))],
     ),
 )
@@ -889,12 +887,11 @@ def _assoc_env(sizes: dict[str, Any], n: list, k1: list, k2: list) -> dict[Any, 
     return {symbol: value for symbol, value in values}
 
 
-#: 3-D proves too (1.2 s CPU), left out of the registry for the time budget of `prove --all`
 general(
     "full_conv_assoc",
     *bridged(
         "full_conv_assoc",
-        (_assoc(d) for d in (1, 2)),
+        (_assoc(d) for d in DIMS),
         [dict(n=(2,), k=(2,)), dict(n=(1,), k=(1,)), dict(n=(2, 2), k=(2, 1))],
     ),
 )
@@ -1034,13 +1031,12 @@ def _stacked_sizes_grid() -> Any:
             yield {_ONE.n: n, _ONE.k: k, _K2: k2, _ONE.s: s}
 
 
-#: 3-D proves too (2.5 s CPU), left out of the registry for the time budget of `prove --all`
 general(
     "stacked_conv_eq_single",
     *bridged(
         "stacked_conv_eq_single",
         [
-            *(_stacked(d) for d in (1, 2)),
+            *(_stacked(d) for d in DIMS),
             General(
                 _STACKED_SIZES,
                 by_solver,

@@ -154,8 +154,7 @@ def grad_input_eq_toeplitz_transpose(B, X, W, delta, *, n, k, s, p, d, **_):
 # free cell (a local lemma, no hypothesis on the cell) and then run the sums over the flattened positions.
 
 X, W, D = IndexedBase("X"), IndexedBase("W"), IndexedBase("delta")
-#: 3-D proves too (about 1–1.8 s CPU each), left out of the registry for the time budget of `prove --all`
-DIMS = (1, 2)
+DIMS = (1, 2, 3)
 EXTRA = [
     dict(n=(6,), k=(2,), s=3, p=(0, 2), d=3),
     dict(n=(2, 3, 2), k=(1, 2, 2), s=(1, 2, 1), p=(0, 0, 1), d=(1, 1, 2)),
