@@ -27,6 +27,7 @@ import sympy
 from . import budget
 from .backends import torch as tb
 from .errors import ParameterError, public
+from .prove import prove
 from .prove.exact import symbolic_sides
 from .result import CheckResult, Counterexample, ProofResult
 from .spec import as_int
@@ -253,7 +254,6 @@ def check(
     ...
     symconv.errors.ParameterError: check: trials: got 0; expected a positive int
     """
-    from .prove import prove
 
     if backend not in BACKENDS:
         raise ParameterError("backend", backend, "one of 'numpy', 'torch', 'cuda'")

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import budget
+from .audit import audit, report
 from .audit.render import AUDIT_SUFFIXES
 from .check import BACKENDS, check_result, system_for
 from .errors import SymconvError, did_you_mean
@@ -233,7 +234,6 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .audit import audit, report
 
     check_output(args.output, AUDIT_SUFFIXES["json" if args.json else args.format], engine="xelatex")  # first
     rows = audit(progress=not (args.quiet or args.json))

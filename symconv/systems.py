@@ -28,7 +28,11 @@ from typing import Any
 import numpy as np
 import sympy
 
-from .symbolic.sparse import PolyArray
+from .backends.torch import corr2d_multi_in_out, grad
+from .numeric.grad import corr2d_multi_in_out_vjp, pool2d_vjp
+from .symbolic.grad import vjp
+from .symbolic.sparse import NotPolynomial, PolyArray, poly_sum
+from .symbolic.tensor import entries, flat
 from .symbolic.tensor import entries as _entries
 from .symbolic.tensor import flat as _flat
 
@@ -140,7 +144,6 @@ class SymPySystem(System):
         return sympy.ImmutableDenseNDimArray(product.tolist())
 
     def _zip(self, a: Any, b: Any, fn: Any) -> Any:
-        from .symbolic.tensor import entries, flat
 
         if not isinstance(b, sympy.NDimArray):
             return a.applyfunc(lambda x: fn(x, b))
@@ -173,7 +176,6 @@ class SymPySystem(System):
         return sympy.ImmutableDenseNDimArray([v.tolist() for v in values])
 
     def total(self, value: Any) -> Any:
-        from .symbolic.tensor import entries
 
         return sympy.ImmutableDenseNDimArray([sympy.Add(*entries(value))])
 
@@ -215,13 +217,11 @@ class SymPySystem(System):
 
     def act_corr_vjp(self, H: Any, W: Any, delta: Any) -> Any:
         """∂ℓ/∂H of ``ℓ = Σ δ ⊙ corr2d_multi_in_out(f(H), W)`` by differentiation."""
-        from .symbolic.grad import vjp
 
         return vjp(lambda H: self.corr2d_multi_in_out(self.act(H), W), {"H": H}, delta)["H"]
 
     def bias_pair_vjp(self, X: Any, W: Any, B: Any, delta: Any, stride: Any, padding: Any, dilation: Any) -> Any:
         """∂ℓ/∂B of the notes' layer ``H_p = Σ_d (X_d * W_{p,d} + B_{p,d})``, by differentiation."""
-        from .symbolic.grad import vjp
 
         def forward(B: Any) -> Any:
             bias = self.asarray(np.array(B.tolist(), dtype=object).sum(axis=1))
@@ -271,20 +271,17 @@ class NumPySystem(System):
         return 1.0 - np.tanh(value) ** 2
 
     def pool2d_vjp(self, *args: Any, tie: str | None = None, **kwargs: Any) -> Any:
-        from .numeric.grad import pool2d_vjp
 
         return pool2d_vjp(*args, tie=tie or "first", **kwargs)
 
     def act_corr_vjp(self, H: Any, W: Any, delta: Any) -> Any:
         """Chain rule: the NumPy VJP of the correlation, times ``tanh'(H)``."""
-        from .numeric.grad import corr2d_multi_in_out_vjp
 
         dX, _dW, _db = corr2d_multi_in_out_vjp(self.act(H), W, delta)
         return dX * self.act_prime(H)
 
     def bias_pair_vjp(self, X: Any, W: Any, B: Any, delta: Any, stride: Any, padding: Any, dilation: Any) -> Any:
         """Chain rule: the NumPy bias gradient, broadcast over the input channels ``d``."""
-        from .numeric.grad import corr2d_multi_in_out_vjp
 
         _dX, _dW, db = corr2d_multi_in_out_vjp(X, W, delta, B.sum(axis=1), stride, padding, dilation)
         return np.broadcast_to(db[:, None], B.shape).copy()
@@ -343,13 +340,11 @@ class TorchSystem(System):
 
     def act_corr_vjp(self, H: Any, W: Any, delta: Any) -> Any:
         """``torch.autograd`` through ``tanh`` and ``conv2d``."""
-        from .backends.torch import corr2d_multi_in_out, grad
 
         return grad(lambda H: corr2d_multi_in_out(self.torch.tanh(H), W), {"H": H}, delta)["H"]
 
     def bias_pair_vjp(self, X: Any, W: Any, B: Any, delta: Any, stride: Any, padding: Any, dilation: Any) -> Any:
         """``torch.autograd`` of the layer with bias ``Σ_d B_{p,d}``."""
-        from .backends.torch import corr2d_multi_in_out, grad
 
         def forward(B: Any) -> Any:
             return corr2d_multi_in_out(X, W, B.sum(dim=1), stride, padding, dilation)
@@ -370,7 +365,6 @@ class SparseSystem(SymPySystem):
 
     @staticmethod
     def _wrap(values: Any) -> Any:
-        from .symbolic.sparse import PolyArray
 
         return PolyArray.wrap(values)
 
@@ -390,7 +384,6 @@ class SparseSystem(SymPySystem):
         return self._wrap(fn(self.to_numpy(a), other))
 
     def eq(self, a: Any, b: Any) -> Any:
-        from .symbolic.sparse import NotPolynomial
 
         raise NotPolynomial("an equality indicator is not a polynomial")
 
@@ -409,12 +402,10 @@ class SparseSystem(SymPySystem):
         return self._wrap(np.stack([self.to_numpy(v) for v in values]))
 
     def total(self, value: Any) -> Any:
-        from .symbolic.sparse import poly_sum
 
         return self._wrap([poly_sum(self.to_numpy(value).ravel().tolist())])
 
     def sum_spatial(self, value: Any) -> Any:
-        from .symbolic.sparse import poly_sum
 
         rows = self.to_numpy(value)
         return self._wrap([poly_sum(r.ravel().tolist()) for r in rows])
@@ -430,7 +421,6 @@ class SparseSystem(SymPySystem):
         return PolyArray.of([cells[i] for i in index.ravel().tolist()], index.shape)
 
     def act(self, value: Any) -> Any:
-        from .symbolic.sparse import NotPolynomial
 
         raise NotPolynomial(f"the activation {ACTIVATION} is an unknown function")
 

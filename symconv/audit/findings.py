@@ -15,7 +15,10 @@ from typing import Any
 
 import numpy as np
 
+from ..prove import prove
 from ..result import ProofResult, _plain
+from ..systems import NUMPY, SYMPY, torch_system
+from ..theorems.registry import get
 
 __all__ = ["Finding", "Item", "VERDICTS", "KINDS"]
 
@@ -53,8 +56,6 @@ class Item:
 
 def theorem(name: str, *, general: bool | None = None) -> Finding:
     """Holds when the registered theorem is proved (all sizes when it has a general proof)."""
-    from ..prove import prove
-    from ..theorems.registry import get
 
     thm = get(name)
     use_general = bool(thm.general) if general is None else general
@@ -69,7 +70,6 @@ def theorem(name: str, *, general: bool | None = None) -> Finding:
 
 def example(compute: Callable[[Any], Any], expected: Any, what: str) -> Finding:
     """Holds when SymPy, NumPy and torch all reproduce the notes' numbers exactly."""
-    from ..systems import NUMPY, SYMPY, torch_system
 
     got = {}
     systems = [SYMPY, NUMPY]

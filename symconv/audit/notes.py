@@ -13,8 +13,10 @@ import numpy as np
 import sympy
 
 from ..check import check_result
-from ..claims import Claim, verify
+from ..claims import MISTAKES, Claim, verify
 from ..prove import prove
+from ..spec import output_size
+from ..symbolic import conv1d, conv2d, symbols
 from .findings import Finding, Item, arithmetic, example, imprecise, refuted, theorem
 
 X3 = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
@@ -69,7 +71,6 @@ def _locality() -> Finding:
 
 def _conv1d_definition() -> Finding:
     x, w = sympy.symbols("x1:6"), sympy.symbols("w1:4")
-    from ..symbolic import conv1d
 
     y = conv1d(list(x), list(w))
     ok = all(y[t - 3] == sum(w[k - 1] * x[t - k] for k in (1, 2, 3)) for t in (3, 4, 5))
@@ -78,7 +79,6 @@ def _conv1d_definition() -> Finding:
 
 def _signal_decay() -> Finding:
     x = sympy.symbols("x1:6")
-    from ..symbolic import conv1d
 
     y = conv1d(list(x), [1, sympy.Rational(1, 2), sympy.Rational(1, 4)])
     ok = y[0] == x[2] + x[1] / 2 + x[0] / 4
@@ -102,7 +102,6 @@ def _conv2d_ranges() -> Finding:
 
 
 def _y35() -> Finding:
-    from ..symbolic import conv2d, symbols
 
     X, W = symbols("X", (5, 6)), symbols("w", (3, 3))
     notes = sum(W[a - 1, b - 1] * X[3 - a, 5 - b] for a in (1, 2, 3) for b in (1, 2, 3))  # X_{3−a+1, 5−b+1}
@@ -118,7 +117,6 @@ def _y35() -> Finding:
 
 
 def _rot_letters() -> Finding:
-    from ..symbolic import conv2d
 
     W = [list(sympy.symbols("a b c")), list(sympy.symbols("d e f")), list(sympy.symbols("g h i"))]
     X = [list(sympy.symbols("A B C")), list(sympy.symbols("D E F")), list(sympy.symbols("G H I"))]
@@ -267,7 +265,6 @@ def _bias_scalar_vs_matrix() -> Finding:
 def _one_d_size() -> Finding:
     N, K, P, S = 4, 2, 0, 3
     stated = Fraction(N - K + P, S) + 1
-    from ..spec import output_size
 
     true = output_size(N, K, S, (0, P))
     return imprecise(
@@ -699,7 +696,6 @@ ITEMS: list[Item] = [
 
 
 def _shifted_filter(w: list[Any], stated: str, order: int) -> Finding:
-    from ..symbolic import conv1d
 
     x = sympy.symbols("x1:8")
     y = conv1d(list(x), w)  # y_t for t = 3 … 7 (1-based)
@@ -730,7 +726,6 @@ def _learned_kernel() -> Finding:
 
 
 def _even_padding() -> Finding:
-    from ..claims import MISTAKES
 
     mistake = next(m for m in MISTAKES if m.name == "same_padding_even_kernel_centred")
     bad = mistake.refute()
@@ -744,7 +739,6 @@ def _even_padding() -> Finding:
 
 
 def _stride_figure() -> Finding:
-    from ..spec import output_size
 
     shape = (output_size(3, 2, 3, 1), output_size(3, 2, 2, 1))
     return imprecise(
@@ -756,7 +750,6 @@ def _stride_figure() -> Finding:
 
 
 def _wide_corr_words() -> Finding:
-    from ..prove import prove
 
     literal = prove("full_corr_comm")
     rotated = prove("full_corr_rot180_comm", general=True)

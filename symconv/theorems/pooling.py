@@ -15,10 +15,14 @@ from sympy import IndexedBase, Piecewise
 
 from ..formal import avg_pool, divisor, indices, pool_axis, pool_loss, pool_windows
 from ..kernel import Proof, Statement, Sum, Thm, evaluate
+from ..result import CheckResult, ProofResult
 from ..spec import pool_window
+from ..symbolic.grad import pool2d_vjp, route, sympy_max_tie_mass
+from ..symbolic.grad import pool2d_vjp as exact_vjp
+from ..symbolic.tensor import Array, entries, symbols
 from ..systems import System, window_taps
 from .gradients import transposed
-from .registry import General, Theorem, general, register, theorem
+from .registry import General, Theorem, general, normalize_sizes, register, size_label, theorem
 
 
 def _window(sizes: dict[str, Any]):
@@ -349,11 +353,6 @@ def _prove_ties(thm, _sizes):
     import numpy as np
     import sympy
 
-    from ..result import ProofResult
-    from ..symbolic.grad import pool2d_vjp, route, sympy_max_tie_mass
-    from ..symbolic.tensor import Array, entries, symbols
-    from .registry import normalize_sizes, size_label
-
     start = time.perf_counter()
     problems, cases = [], 0
     mass3 = sympy_max_tie_mass(3)
@@ -405,10 +404,6 @@ def _prove_ties(thm, _sizes):
 
 def _check_ties(thm, result, system):
     import numpy as np
-
-    from ..result import CheckResult
-    from ..symbolic.grad import pool2d_vjp as exact_vjp
-    from .registry import normalize_sizes, size_label
 
     rng = np.random.default_rng(0)
     count = 0
