@@ -107,9 +107,10 @@ def both_levels(thm: Any, concrete: ProofResult) -> ProofResult:
             concrete,
             verdict="unknown" if concrete.verdict == "proved" else concrete.verdict,
             level="general",
-            scope="none",
+            scope=f"none ({thm.no_general})" if thm.no_general else "none",
             concrete_scope=list(concrete.scope) if isinstance(concrete.scope, list) else [],
-            detail=f"no all-sizes statement is registered; concrete level: {concrete.verdict} ({concrete.detail})",
+            detail=f"{thm.no_general or 'no all-sizes statement is registered'}; "
+            f"concrete level: {concrete.verdict} ({concrete.detail})",
             checks={},
         )
     result = dataclasses.replace(prove_general(thm), checks={})

@@ -39,7 +39,7 @@ from ..kernel import Proof, Statement, Thm
 from ..spec import conv_window, per_dim
 from ..systems import System
 from .indexing import bridged, cells, corr_nd, pool_nd, shift_index, wrap_index
-from .registry import General, general, theorem
+from .registry import REFUTED, General, general, no_general, theorem
 
 
 def shift(B: System, X: Any, tau: tuple[int, ...], circular: bool) -> Any:
@@ -366,4 +366,13 @@ general(
         (_interior(d, 0 if d == 1 else 2 * d) for d in INTERIOR_DIMS),
         [dict(n=(5,), k=(2,), p=(0, 1)), dict(n=(4, 5), k=(2, 2), s=(1, 2), p=(1, 0), d=(2, 1))],
     ),
+)
+
+no_general("shift_equivariance_zero_padding", REFUTED)
+no_general("shift_invariance", REFUTED)
+no_general("max_pool_shift_invariance", REFUTED)
+no_general(
+    "max_pool_window_permutation",
+    "no all-sizes form in the kernel's terms: a maximum over a window of symbolic size has no term (no "
+    "max binder); proved exactly at the registered sizes",
 )

@@ -45,7 +45,7 @@ from .counting import count_out, ones
 from .gradients import conv_out
 from .grid import register_on_grid
 from .indexing import bridged, conv_nd, corr_nd, pool_nd, subsample_index, wrap_index
-from .registry import General, Theorem, general, theorem
+from .registry import General, Theorem, general, no_general, theorem
 
 
 def _window(sizes: dict[str, Any]) -> Any:
@@ -1154,4 +1154,10 @@ general(
         grid=_extent_grid,
         value=_extent_value,
     ),
+)
+
+no_general(
+    "circular_conv_theorem",
+    "no all-sizes form in the kernel's terms: the DFT needs the roots of unity e^(-2πi/n), which are not "
+    "integer terms; proved exactly at the registered sizes (SymPy's radicals)",
 )

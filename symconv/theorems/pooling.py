@@ -22,7 +22,7 @@ from ..symbolic.grad import pool2d_vjp as exact_vjp
 from ..symbolic.tensor import Array, entries, symbols
 from ..systems import System, window_taps
 from .gradients import transposed
-from .registry import General, Theorem, general, normalize_sizes, register, size_label, theorem
+from .registry import General, Theorem, general, no_general, normalize_sizes, register, size_label, theorem
 
 
 def _window(sizes: dict[str, Any]):
@@ -439,4 +439,14 @@ register(
         checker=_check_ties,
         doc="The derivative of max is undefined at a tie; a tie policy is a choice, and PyTorch's is 'first'.",
     )
+)
+
+no_general(
+    "grad_max_pool",
+    "no all-sizes form in the kernel's terms: the derivative of a maximum over a window of symbolic size "
+    "has no term; decided at concrete sizes by a case analysis on which cell is largest",
+)
+no_general(
+    "grad_max_pool_ties",
+    "no all-sizes form: a statement about tied values, decided exhaustively over 0/1 inputs at concrete sizes",
 )

@@ -31,6 +31,7 @@ __all__ = [
     "Theorem",
     "general",
     "get",
+    "no_general",
     "normalize_sizes",
     "proved",
     "register",
@@ -110,6 +111,7 @@ class Theorem:
     realize: Callable[[Any], Any] | None = None  # makes symbolic sides numeric (e.g. f -> tanh)
     int_scale: dict[str, int] = field(default_factory=dict)  # integer check inputs scaled so divisions are exact
     general: tuple[General, ...] = ()  # all-sizes parts: formal statements proved by the kernel
+    no_general: str = ""  # why there is no all-sizes statement (printed in the all-sizes scope)
     latex: str = ""  # the statement in LaTeX (notes' notation); printed by symconv.latex
 
     @property
@@ -195,6 +197,15 @@ def theorem(
 def general(name: str, *parts: General) -> None:
     """Attach all-sizes parts to a registered theorem."""
     _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], general=tuple(parts))
+
+
+def no_general(name: str, reason: str) -> None:
+    """Record why a registered theorem has no all-sizes statement (its all-sizes scope says so)."""
+    _REGISTRY[name] = dataclasses.replace(_REGISTRY[name], no_general=reason)
+
+
+#: The reason of a refuted claim: it is false, and its smallest counterexample is the result.
+REFUTED = "no all-sizes form: the claim is false (the smallest counterexample is shown)"
 
 
 _THMS: dict[tuple[str, int, int], Thm | KernelError] = {}

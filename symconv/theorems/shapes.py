@@ -18,7 +18,7 @@ from ..result import CheckResult, ProofResult
 from ..spec import output_size
 from ..systems import SYMPY, System
 from .grid import register_on_grid
-from .registry import Theorem
+from .registry import Theorem, no_general
 
 GRID = {"n": range(1, 8), "k": range(1, 5), "s": range(1, 4), "p": range(0, 3), "d": range(1, 3)}
 PADS_1D = [(0, 1), (2, 0), (1, 2)]
@@ -115,4 +115,9 @@ register_on_grid(
     checker=_check,
     grid=GRID_TEXT,
     agreement="operator shapes equal output_size(...)",
+)
+
+no_general(
+    "output_size_matches",
+    "its all-sizes form is output_size_formula (proved by the kernel); this one checks every operator over a grid",
 )

@@ -10,7 +10,7 @@ from sympy import IndexedBase, Piecewise
 
 from ..formal import Axis, conv, corr, indices, rot180, size_env
 from ..kernel import Proof, Statement, Sum, Thm
-from .registry import General, general, proved, theorem
+from .registry import REFUTED, General, general, no_general, proved, theorem
 
 SIZES = [
     dict(n=1, k=1),
@@ -223,3 +223,5 @@ general(
         arrays={"X": X, "W": W},
     ),
 )
+
+no_general("full_corr_comm", REFUTED)
