@@ -28,6 +28,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..result import Step
+from .breaking import fit
 from .notation import Notation
 from .printer import RELATION_SIGNS, SymconvLatexPrinter, index_renaming, tidy
 from .text import Segment, segments, to_math, to_tex
@@ -76,73 +77,6 @@ def visible_width(tex: str) -> float:
     True
     """
     return math_width(tex) / UNIT_PT
-
-
-def _chunks(terms: list[str], budget: float) -> list[list[str]]:
-    """Greedy runs of terms whose visible width stays within ``budget`` (at least one term each); a term wider
-    than ``budget`` is first cut at its own break points (:func:`pieces`)."""
-    flat = [piece for term in terms for piece in (pieces(term) if visible_width(term) > budget else [term])]
-    chunks: list[list[str]] = [[]]
-    for term in flat:
-        if chunks[-1] and visible_width(" ".join([*chunks[-1], term])) > budget:
-            chunks.append([])
-        chunks[-1].append(term)
-    return chunks
-
-
-#: What may follow a line break inside one long term: another factor (an entry, an indicator, a sum, a
-#: fraction); a break also follows the comma between two conditions of an indicator.
-_BREAK_BEFORE = re.compile(r"\\(?:sum|prod|mathbf\{1\}|mathbb\{1\}|frac\{\\partial)|\[")
-
-
-def pieces(tex: str) -> list[str]:
-    r"""A long product (one term of a formula) cut where a line may break: before a factor (``[``, an
-    indicator, ``\sum``, a derivative) and after the comma between two conditions; never inside braces, a
-    ``\left … \right`` pair, or between a sum and its first factor.
-
-    >>> pieces(r"\sum_{a=1}^{k} \mathbf{1}[a \le i,\ i \le n]\, [\mathbf{X}]_{i,a} [\mathbf{W}]_{a}")
-    ['\\sum_{a=1}^{k} \\mathbf{1}[a \\le i,\\', 'i \\le n]\\,', '[\\mathbf{X}]_{i,a}', '[\\mathbf{W}]_{a}']
-    """
-    cuts: list[tuple[int, int]] = []  # (end of the piece before, start of the next)
-    depth, i = 0, 0
-    last_head = -10  # end of the last \sum/\prod head seen at depth 0
-    while i < len(tex):
-        if depth == 0 and tex.startswith((r"\sum_", r"\prod_"), i):
-            j, level = i, 0  # skip the head's sub- and superscript
-            for _ in range(2):
-                j = tex.find("{", j)
-                level, j = 1, j + 1
-                while j < len(tex) and level:
-                    level += {"{": 1, "}": -1}.get(tex[j], 0)
-                    j += 1
-            last_head = i = j
-            continue
-        if tex.startswith(r"\left", i) and not tex[i + 5 : i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if tex.startswith(r"\right", i) and not tex[i + 6 : i + 7].isalpha():
-            depth -= 1
-            i += 6
-            continue
-        ch = tex[i]
-        if ch == "\\" and i + 1 < len(tex):
-            if depth == 0 and tex.startswith(",\\ ", i - 1):
-                cuts.append((i + 1, i + 2))
-            i += 2
-            continue
-        if ch in "{}":
-            depth += 1 if ch == "{" else -1
-        elif ch == " " and depth == 0 and _BREAK_BEFORE.match(tex, i + 1) and i - last_head > 0:
-            cuts.append((i, i + 1))
-        i += 1
-    out, start = [], 0
-    for end, nxt in cuts:
-        if tex[start:end].strip():
-            out.append(tex[start:end].strip())
-            start = nxt
-    out.append(tex[start:].strip())
-    return [p for p in out if p]
 
 
 def why_lines(text: str, notation: Notation | None = None, budget: int = LINE_BUDGET) -> list[str]:
@@ -470,13 +404,14 @@ def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") 
             lines.append(f"&{row.lhs}")
             widths.append(head_width)
             head, head_width = "&", 0.0
-        chunks = _chunks(list(row.rhs), max(TEX_WIDTH - head_width - 2, 12))
-        first = f"{head}{row.rel} {' '.join(chunks[0])}".rstrip() if row.rel else f"{head}{' '.join(chunks[0])}"
+        budget = max(TEX_WIDTH - head_width - 2, 12) * UNIT_PT
+        chunks = fit(" ".join(row.rhs), budget - 2 * UNIT_PT, first=budget) if row.rhs else [""]
+        first = f"{head}{row.rel} {chunks[0]}".rstrip() if row.rel else f"{head}{chunks[0]}"
         lines.append(first)
-        widths.append(head_width + visible_width(" ".join(chunks[0])))
+        widths.append(head_width + visible_width(chunks[0]))
         for chunk in chunks[1:]:
-            lines.append(r"&\quad " + " ".join(chunk))
-            widths.append(head_width + 2 + visible_width(" ".join(chunk)))
+            lines.append(r"&\quad " + chunk)
+            widths.append(head_width + 2 + visible_width(chunk))
         blocks.append((lines, _why_text(row, fmt, unchecked)))
     widest = max(widths, default=0.0)
     beside = all(not why or widest + _why_width(why) <= TEX_WIDTH_WITH_WHY for _lines, why in blocks)
@@ -502,9 +437,9 @@ def _escape_text(text: str) -> str:
 
 def _md_lines(row: Line, why: list[str]) -> list[str]:
     head = f"{row.lhs} &" if row.lhs is not None else "&"
-    chunks = _chunks(list(row.rhs), LINE_BUDGET / 1.5)
-    lines = [f"{head}{row.rel} {' '.join(chunks[0])}".rstrip() if row.rel else f"{head}{' '.join(chunks[0])}"]
-    lines += [r"&\quad " + " ".join(chunk) for chunk in chunks[1:]]
+    chunks = fit(" ".join(row.rhs), LINE_BUDGET / 1.5 * UNIT_PT) if row.rhs else [""]
+    lines = [f"{head}{row.rel} {chunks[0]}".rstrip() if row.rel else f"{head}{chunks[0]}"]
+    lines += [r"&\quad " + chunk for chunk in chunks[1:]]
     if why and len(lines) == 1 and len(lines[0]) + len(why[0]) <= LINE_BUDGET:
         lines[0] += f" && {why[0]}"
     elif why:

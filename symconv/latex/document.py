@@ -190,6 +190,7 @@ class Style:
 # -- prose ---------------------------------------------------------------------------------------------
 #: Python spellings in the registry's and provers' prose, and how a reader writes them.
 _PYTHONISMS: tuple[tuple[str, str], ...] = (
+    (r":(?:func|mod|class|meth|data|attr|obj):`~?([^`]*)`", r"\1"),  # a Sphinx role in a docstring: the name
     (r"\b([A-Za-z_][A-Za-z0-9_]*|\d+) // (\d+|[A-Za-z_][A-Za-z0-9_]*)", r"⌊\1/\2⌋"),
     (r"\b([a-z_]+)\(\.\.\.\)", r"\1"),
     (r"\bcip=False\b", "padding not counted"),

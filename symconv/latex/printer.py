@@ -54,6 +54,8 @@ ENTRY = re.compile(r"^(?P<prefix>[^\W\d_][^_{}]*)_\{(?P<idx>[0-9]+(?:,[0-9]+)*)\
 APPLIED_BASE = re.compile(r"^(?P<op>[A-Za-z][A-Za-z0-9]*)\((?P<arg>[^()]*)\)$")
 #: An accent on an array letter in a label written in LaTeX: ``\\tilde{X}``.
 ACCENTED = re.compile(r"(\\(?:tilde|hat|bar|widetilde))\{([A-Z])\}")
+#: A name of several words joined by underscores (``count_include_pad``), not a letter with scripts.
+IDENTIFIER = re.compile(r"^[A-Za-z]{2,}(?:_[A-Za-z]{2,})+$")
 #: symconv's operator symbols (``symconv.prove.notation``) by class name: (operator, wide).
 OPERATORS: Mapping[str, tuple[str, bool]] = {
     "Corr": ("corr", False),
@@ -355,6 +357,8 @@ class SymconvLatexPrinter(LatexPrinter):
             return text_math(expr.name, self.notation)
         name = expr.name.rstrip("'")
         primes = expr.name[len(name) :]
+        if IDENTIFIER.match(name):  # a flag named in words (count_include_pad): its name, upright
+            return r"\mathrm{" + name.replace("_", r"\_") + "}" + primes
         base, supers, subs = split_super_sub(name)
         supers += [x for x in subs if x in SIDE_SCRIPTS]  # p_lo, like the kernel's p^lo: a superscript
         subs = [x for x in subs if x not in SIDE_SCRIPTS]
