@@ -37,10 +37,10 @@ _OPERATOR = re.compile(
     r"approx|to)(?![A-Za-z]))$"
 )
 #: A factor that may start a line (after a space): an entry, an indicator, a sum, a fraction.
-_FACTOR = re.compile(r"^(?:\[|\\sum_|\\prod_|\\mathbf\{1\}|\\mathbb\{1\}|\\frac\{)")
+_FACTOR = re.compile(r"^(?:\[|\\(?:sum|prod)(?:\\nolimits)?_|\\mathbf\{1\}|\\mathbb\{1\}|\\frac\{)")
 #: A word that ends with a head binding the word after it: a big operator with its limits, a derivative
 #: operator (checked by :func:`_is_head`).
-_HEADS = (r"\sum_", r"\prod_", r"\frac{\partial}")
+_HEADS = (r"\sum_", r"\prod_", r"\sum\nolimits_", r"\prod\nolimits_", r"\frac{\partial}")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)")
 #: Bracket pairs at the ends of a line, closed and reopened with null delimiters.
@@ -254,7 +254,7 @@ def _open_subscript(gap: str, word: str, level: int, budget: float) -> list[Word
     r"""The widest subscript of ``word`` stacked: its indices in rows of a ``subarray``."""
     best = None
     for i in _top_level(word, "_{", pairs_too=True):
-        if word[:i].endswith((r"\sum", r"\prod")):  # a sum's limits stay as they are
+        if word[:i].endswith((r"\sum", r"\prod", r"\nolimits")):  # a sum's limits stay as they are
             continue
         j = _braced(word, i + 1)
         width = _width(word[i + 2 : j - 1], level + 1)

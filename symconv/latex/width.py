@@ -114,7 +114,7 @@ def math_width(tex: str, level: int = 0) -> float:
             continue
         elif command is not None:
             width, i = _command(command, tex, i, level, scale)
-            if command in ("sum", "prod") and level == 0:
+            if command in ("sum", "prod") and level == 0 and not tex.startswith(r"\nolimits", i):
                 total += width
                 last = -1.0  # its limits go above and below
                 continue
@@ -135,7 +135,10 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
         den, i = _group(tex, i)
         inner = level if level == 0 else level + 1  # display fractions keep the text size
         return max(math_width(num, inner), math_width(den, inner)) + 2.4 * scale, i
-    if name in ("left", "right", "big", "Big", "bigl", "bigr"):
+    if name in ("left", "right"):
+        delim, j = _group(tex, i)
+        return _delimiter(delim, _tall(tex, i, name == "left"), level) * scale, j
+    if name in ("big", "Big", "bigl", "bigr"):
         _delim, i = _group(tex, i)
         return GLYPHS["paren"] * scale, i
     if name in ("text", "mathrm", "operatorname", "mathtt", "textbf"):
@@ -175,9 +178,45 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
         return (GLYPHS["relation"] + (2 * SPACES["relation"] if spaced else 0.0)) * scale, i
     if name in ("{", "}", "|"):
         return GLYPHS["paren"] * scale, i
-    if name in ("qedhere", "label", "displaystyle", "small", "limits"):
+    if name in ("qedhere", "label", "displaystyle", "small", "limits", "nolimits"):
         return 0.0, i
     return GLYPHS["other"] * scale, i
+
+
+#: Width (pt at 10pt) of a ``\left``/``\right`` delimiter around text-high, fraction-high and sum-high content
+#: (measured: ``\left( \frac{t-1}{k} \right)`` is 14.7pt wider than the fraction), and of a null one.
+DELIMITERS: Mapping[str, tuple[float, float, float]] = MappingProxyType(
+    {"paren": (3.9, 7.4, 7.9), "floor": (3.9, 5.8, 6.5), "null": (1.2, 1.2, 1.2)}
+)
+
+
+def _delimiter(delim: str, tall: int, level: int) -> float:
+    kind = "null" if delim == "." else "floor" if delim.lstrip("\\") in _FLOOR else "paren"
+    return DELIMITERS[kind][tall if level == 0 else min(tall, 1)]
+
+
+def _tall(tex: str, i: int, forward: bool) -> int:
+    r"""How tall the content a delimiter at ``i`` encloses is: 0 text, 1 a fraction, 2 a sum with its limits
+    (scanned to the matching delimiter, at the same brace depth)."""
+    pairs, depth, j = 0, 0, i
+    step = 1 if forward else -1
+    end = len(tex) if forward else -1
+    tall = 0
+    while j != end:
+        if tex.startswith(r"\left", j) and not tex[j + 5 : j + 6].isalpha():
+            pairs += step
+        elif tex.startswith(r"\right", j) and not tex[j + 6 : j + 7].isalpha():
+            pairs -= step
+        elif tex[j] in "{}":
+            depth += (1 if tex[j] == "{" else -1) * step
+        elif depth == 0 and tex.startswith(r"\frac", j):
+            tall = max(tall, 1)
+        elif depth == 0 and tex.startswith((r"\sum_", r"\prod_"), j):
+            tall = 2
+        if pairs < 0:
+            break
+        j += step
+    return tall
 
 
 def _char(char: str, level: int, scale: float) -> float:
