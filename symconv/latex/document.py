@@ -116,7 +116,12 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{%(documentclass)s}
 \newtheorem{theorem}{%(theorem)s}
 \newtheorem{claim}[theorem]{%(claim)s}
 \renewcommand{\proofname}{%(proof)s}
-\makeatletter %% unnumbered section headings with less space around them (the chapter is dense)
+\makeatletter %% lists and floats with less space around them (the chapter is dense)
+\def\@listi{\leftmargin\leftmargini\parsep 0pt\topsep 2pt plus 1pt\itemsep 1pt}\let\@listI\@listi
+\makeatother
+\setlength{\intextsep}{6pt plus 2pt minus 2pt}\setlength{\textfloatsep}{8pt plus 2pt minus 2pt}
+\setlength{\floatsep}{6pt plus 2pt minus 2pt}
+\makeatletter %% unnumbered section headings with less space around them
 \renewcommand\section{\@startsection{section}{1}{\z@}{-2.2ex plus -1ex minus -.2ex}{1.1ex plus .2ex}%%
 {\normalfont\large\bfseries}}
 \makeatother
@@ -149,7 +154,7 @@ ENTRY_TERMS = 6
 #: Most lines of a derivation chain in the notes style (the report shows every step).
 NOTES_LINES = 4
 #: Most formula lines of a derivation chain in the notes style, about (a milestone that would pass it is left out).
-NOTES_FORMULA_LINES = 6
+NOTES_FORMULA_LINES = 5
 #: Numbered families' names: stem -> (English, Chinese).
 FAMILY_NAMES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {"dumoulin_visin": ("Dumoulin & Visin's output-size relationships", "Dumoulin 与 Visin 的输出大小关系")}
@@ -745,6 +750,8 @@ def _step_rows(
     hypothesis used as a rewrite is printed from its formal relation (one of ``relations``)."""
     notes = not style.report
     rows = derivation_rows(steps, style.notation, drop_trivial=notes, merge=notes, name_common=name_common)
+    if notes and len([r for r in rows if not r.definition]) == 1 and len(steps) > 1:  # every step restates it:
+        rows = derivation_rows(steps, style.notation, merge=True, name_common=name_common)  # show why it holds
     names = [row for row in rows if row.definition]
     rows = [row for row in rows if not row.definition]
     if notes:
@@ -926,7 +933,7 @@ def _cites_line(steps: Sequence[Any], style: Style, thm: Theorem, sentence: bool
             seg = ref(name or "", style)
         if seg not in cited:
             cited.append(seg)
-    whys = [prose(s.why, style.notation) for s in rest]
+    whys = [prose(s.why.strip().removeprefix("= "), style.notation) for s in rest]  # "= δ ⊗~ W": what it gives
     by = style.say("by")
     out: list[Segment] = [("text", (by[:1].upper() + by[1:] if sentence else by) + " ")]
     out += [*_join_math(cited, style.say("and_sep")), ("text", ": "), *_join_math(whys, "; ")]
@@ -936,7 +943,7 @@ def _cites_line(steps: Sequence[Any], style: Style, thm: Theorem, sentence: bool
 def _part_formula(part: Part, style: Style) -> str | None:
     """A part's statement as one formula, its chain's first expression = its last, when it fits in a line
     of a list (else None: the label says it)."""
-    rows = derivation_rows(part.steps, style.notation)
+    rows = derivation_rows((part.steps[0], part.steps[-1]), style.notation)  # the two ends are enough
     if not rows or (rows[0].lhs is not None and rows[0].rel):
         return None
     first, last = " ".join(rows[0].rhs), " ".join(rows[-1].rhs)
@@ -955,6 +962,9 @@ def _likewise(parts: Sequence[Part], same: Sequence[int], style: Style) -> list[
 def _part_head(number_: int, part: Part, general: ProofResult, style: Style) -> list[Segment]:
     notation = style.notation
     scope = _scope_words(scope_math(part.scope, general.formal_hypotheses, notation), style)
+    with_ = style.say("all_sizes_with")
+    if _fixed(part) and scope and scope[0] == ("text", with_):  # every size pinned: "at c_o = 100, …"
+        scope = [("text", style.say("at_sizes") + " "), *scope[1:]]
     label = prose(part.label, notation)
     return _tidy(
         [("strong", style.say("part", number_) + ":"), ("text", " "), *label, ("text", " ("), *scope, ("text", ")")]
@@ -1196,7 +1206,10 @@ def verified_blocks(thm: Theorem, concrete: ProofResult, general: ProofResult | 
             if checked == len(shown.steps)
             else style.say("steps_unchecked", checked, len(shown.steps))
         )
-        segs.append(("text", f" ({phrase})"))
+        if segs[-1][0] == "text" and segs[-1][1].endswith(")"):  # "(3 parts, 6 kernel-checked steps)"
+            segs[-1] = ("text", segs[-1][1][:-1] + f", {phrase})")
+        else:
+            segs.append(("text", f" ({phrase})"))
     if style.report and shown is not concrete and concrete.verdict == "proved" and isinstance(concrete.scope, list):
         segs.append(("text", "; " + style.say("exact_at") + " "))
         segs += scope_segments(concrete, style)
@@ -1263,8 +1276,8 @@ def statement_blocks(thm: Theorem, result: ProofResult | None, style: Style) -> 
         blocks.append(Display((segs[0][1],)))
     else:
         blocks.append(para(segs))
-    hyps = hypothesis_segments(thm, result, style)
-    if hyps:
+    hyps = [[(k, flat_math(v) if k == "math" else v) for k, v in h] for h in hypothesis_segments(thm, result, style)]
+    if hyps:  # in running text: a definition by cases on one line ("A if C; B otherwise"), fractions slashed
         blocks.append(para(("text", style.say("hypotheses") + ": "), _join_math(hyps, "; "), ("text", ".")))
     if style.report:
         blocks.append(para(("text", f"{style.say('remark')}: "), _names_to_refs(thm.statement, style)))

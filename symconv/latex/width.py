@@ -10,6 +10,7 @@ compile tests check the result on the log (no overfull box).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -71,6 +72,7 @@ def _group(tex: str, i: int) -> tuple[str, int]:
     return (m.group(0), m.end()) if m else ("", i + 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def math_width(tex: str, level: int = 0) -> float:
     r"""The printed width (pt, 10pt type, display style) of a formula the chapter writes.
 
