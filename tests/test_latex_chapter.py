@@ -14,7 +14,8 @@ from symconv.cli import main
 from symconv.figures import CHAPTER_FIGURES, chapter_figures
 from symconv.latex import Notation, chapter, collect, theorem_section
 from symconv.latex.derivation import derivation_rows, is_trivial, rearranges
-from symconv.latex.document import PREAMBLE, Style, families, preamble, theorem_notation
+from symconv.latex.document import PREAMBLE, Style, families, part_plan, preamble, theorem_notation
+from symconv.latex.parts import parts_of
 from symconv.latex.reference import REFERENCES
 from symconv.theorems import registry
 
@@ -210,6 +211,33 @@ def test_the_report_proves_every_local_lemma_it_uses(built, results):
     assert len(lemmas) >= 5 and any(step.rule == "induction" for step in lemmas)
     assert report.count(r"\textbf{Lemma:}") == len(lemmas)
     assert r"\textbf{Lemma:}" not in notes
+
+
+def _proof_after(tex: str, name: str) -> str:
+    start = tex.index(rf"\label{{thm:{name}}}")
+    return tex[start : tex.index(r"\end{proof}", start)]
+
+
+def test_notes_typeset_the_2d_part_and_list_the_others_the_report_every_part(built, results):
+    """A theorem of several parts: the notes show its main kind's derivation (the 2-D part, "likewise" for the
+    other dimensions) and list the other kinds; the report shows every part."""
+    notes, report = built["notes", "en"][0], built["report", "en"][0]
+    seen = 0
+    for name, (_concrete, general) in results.items():
+        parts = parts_of(registry.get(name), general) if general is not None and general.verdict == "proved" else []
+        if len(parts) < 2:
+            continue
+        in_notes, in_report = _proof_after(notes, name), _proof_after(report, name)
+        assert all(rf"\textbf{{Part {k}:}}" in in_report for k in range(1, len(parts) + 1))
+        (main, same), *others = part_plan(parts)
+        assert rf"\textbf{{Part {main + 1}:}}" in in_notes
+        assert not any(rf"\textbf{{Part {k + 1}:}}" in in_notes for k in same)  # only "likewise"
+        assert ("likewise in" in in_notes) == bool(same)
+        if any(p.label.startswith("2-D") for p in parts):
+            assert parts[main].label.startswith("2-D")
+        assert all(rf"\item \textbf{{Part {k + 1}:}}" in in_notes for k, _same in others)
+        seen += 1
+    assert seen >= 15
 
 
 def test_notation_is_the_chapter_s_own(built):

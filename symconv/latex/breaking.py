@@ -322,8 +322,10 @@ def fit(tex: str, budget: float, first: float | None = None, level: int = 0) -> 
         wide = [run for run in runs if _width(_joined(run), level) > min(budget, first)]
         opened = None
         for run in wide:
+            whole = _width(_joined(run), level)
             for gap, word in sorted(run, key=lambda w: -_width(w[1], level)):
-                new = _open(gap, word, level, min(budget, first))
+                room = min(budget, first) - (whole - _width(word, level))  # what the rest of the run leaves it
+                new = _open(gap, word, level, room)
                 if new is not None:
                     opened = ((gap, word), new)
                     break

@@ -121,9 +121,10 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{%(documentclass)s}
 \makeatother
 \setlength{\intextsep}{6pt plus 2pt minus 2pt}\setlength{\textfloatsep}{8pt plus 2pt minus 2pt}
 \setlength{\floatsep}{6pt plus 2pt minus 2pt}
-\makeatletter %% unnumbered section headings with less space around them
-\renewcommand\section{\@startsection{section}{1}{\z@}{-2.2ex plus -1ex minus -.2ex}{1.1ex plus .2ex}%%
-{\normalfont\large\bfseries}}
+\makeatletter %% unnumbered section headings with less space around them (ctex sets its own)
+\@ifclassloaded{ctexart}{\ctexset{section={beforeskip={2.2ex plus 1ex minus .2ex},afterskip={1.1ex plus .2ex},%%
+format={\large\bfseries}}}}{\renewcommand\section{\@startsection{section}{1}{\z@}{-2.2ex plus -1ex minus -.2ex}%%
+{1.1ex plus .2ex}{\normalfont\large\bfseries}}}
 \makeatother
 \makeatletter %% amsthm's proof, with less space around it
 \renewenvironment{proof}[1][\proofname]{\par\pushQED{\qed}\normalfont\topsep2\p@\@plus2\p@\relax
