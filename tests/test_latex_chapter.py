@@ -13,8 +13,9 @@ import symconv as sc
 from symconv.cli import main
 from symconv.figures import CHAPTER_FIGURES, chapter_figures
 from symconv.latex import Notation, chapter, collect, theorem_section
-from symconv.latex.derivation import is_trivial, rearranges
-from symconv.latex.document import PREAMBLE, Style, families, preamble
+from symconv.latex.derivation import derivation_rows, is_trivial, rearranges
+from symconv.latex.document import PREAMBLE, Style, families, part_plan, preamble, theorem_notation
+from symconv.latex.parts import parts_of
 from symconv.latex.reference import REFERENCES
 from symconv.theorems import registry
 
@@ -150,20 +151,93 @@ def test_trivial_steps_are_dropped_from_notes_and_marked_in_the_report(results, 
     """A step that restates its line, or only reorders its sums and factors (judged from the expressions), is
     its own marked line in the report and no line of its own in the notes (the kernel checked it all the same)."""
     notes, report = built["notes", "en"][0], built["report", "en"][0]
-    trivial = reordered = 0
-    for _concrete, general in results.values():
-        previous = None
-        for step in general.steps if general is not None else ():
-            trivial += is_trivial(step.expr, previous)
-            reordered += rearranges(step.expr, previous)
-            previous = step.expr
-    assert reordered > 0
+    trivial = reordered = restated = 0
+    for name, (_concrete, general) in results.items():
+        notation = theorem_notation(registry.get(name), Notation())  # the theorem's inputs zero-extended
+        for chain in _shown_chains(general):
+            previous = None
+            for step in chain:
+                restated += is_trivial(step.expr, previous)
+                reordered += rearranges(step.expr, previous)
+                previous = step.expr
+            trivial += sum(row.trivial for row in derivation_rows(chain, notation))  # or the same formula printed
+    assert reordered > 0 and trivial >= restated > 0
     assert "restates the previous line" not in notes and "only reorders the sums" not in notes
     assert report.count("restates the previous line") == trivial
     assert report.count("only reorders the sums and factors of the previous line") == reordered
     grad = notes[notes.index(r"\label{thm:grad_input_eq_full_conv}") :]
     grad_report = report[report.index(r"\label{thm:grad_input_eq_full_conv}") :]
     assert grad[: grad.index(r"\end{proof}")].count("&=") < grad_report[: grad_report.index(r"\end{proof}")].count("&=")
+
+
+def _chains(steps):
+    """Steps cut into chains, each opened by a ``start`` step."""
+    chains = []
+    for step in steps:
+        if step.rule == "start" or not chains:
+            chains.append([])
+        chains[-1].append(step)
+    return chains
+
+
+def _shown_chains(general):
+    """The chains the report typesets for an all-sizes result: each part's, then the proof of each local lemma
+    (an instance of a statement that is not a registered theorem, or an induction), nested ones too."""
+    if general is None or general.verdict != "proved":
+        return []
+    names = {t.name for t in sc.theorems()}
+    out, todo = [], list(_chains(general.steps))
+    while todo:
+        chain = todo.pop(0)
+        out.append(chain)
+        for step in chain:
+            if step.proof and not (step.rule == "instance" and step.cites.split(" (")[0] in names):
+                todo += _chains(step.proof)
+    return out
+
+
+def test_the_report_proves_every_local_lemma_it_uses(built, results):
+    """The report typesets the proof of each local lemma (Toeplitz rows, im2col columns, the reach by
+    induction); the notes keep the lemma's line in the derivation and refer to the report for the rest."""
+    report, notes = built["report", "en"][0], built["notes", "en"][0]
+    names = {t.name for t in sc.theorems()}
+    lemmas = [
+        step
+        for _concrete, general in results.values()
+        for chain in _shown_chains(general)
+        for step in chain
+        if step.proof and not (step.rule == "instance" and step.cites.split(" (")[0] in names)
+    ]
+    assert len(lemmas) >= 5 and any(step.rule == "induction" for step in lemmas)
+    assert report.count(r"\textbf{Lemma:}") == len(lemmas)
+    assert r"\textbf{Lemma:}" not in notes
+
+
+def _proof_after(tex: str, name: str) -> str:
+    start = tex.index(rf"\label{{thm:{name}}}")
+    return tex[start : tex.index(r"\end{proof}", start)]
+
+
+def test_notes_typeset_the_2d_part_and_list_the_others_the_report_every_part(built, results):
+    """A theorem of several parts: the notes show its main kind's derivation (the 2-D part, "likewise" for the
+    other dimensions) and list the other kinds; the report shows every part."""
+    notes, report = built["notes", "en"][0], built["report", "en"][0]
+    seen = 0
+    for name, (_concrete, general) in results.items():
+        parts = parts_of(registry.get(name), general) if general is not None and general.verdict == "proved" else []
+        if len(parts) < 2:
+            continue
+        in_notes, in_report = _proof_after(notes, name), _proof_after(report, name)
+        assert all(rf"\textbf{{Part {k}:}}" in in_report for k in range(1, len(parts) + 1))
+        (main, same), *others = part_plan(parts)
+        assert rf"\textbf{{Part {main + 1}:}}" in in_notes
+        assert not any(rf"\textbf{{Part {k + 1}:}}" in in_notes for k in same)  # only "likewise"
+        assert ("likewise in" in in_notes) == bool(same)
+        if any(p.label.startswith("2-D") for p in parts):
+            assert parts[main].label.startswith("2-D")
+        assert all(rf"\item \textbf{{Part {k + 1}:}}" in in_notes for k, _same in others)
+        seen += 1
+    assert seen >= 15
 
 
 def test_notation_is_the_chapter_s_own(built):

@@ -28,6 +28,7 @@ import sympy
 
 from ..errors import ParameterError
 from ..result import Step
+from .breaking import fit
 from .notation import Notation
 from .printer import RELATION_SIGNS, SymconvLatexPrinter, index_renaming, tidy
 from .text import Segment, segments, to_math, to_tex
@@ -76,73 +77,6 @@ def visible_width(tex: str) -> float:
     True
     """
     return math_width(tex) / UNIT_PT
-
-
-def _chunks(terms: list[str], budget: float) -> list[list[str]]:
-    """Greedy runs of terms whose visible width stays within ``budget`` (at least one term each); a term wider
-    than ``budget`` is first cut at its own break points (:func:`pieces`)."""
-    flat = [piece for term in terms for piece in (pieces(term) if visible_width(term) > budget else [term])]
-    chunks: list[list[str]] = [[]]
-    for term in flat:
-        if chunks[-1] and visible_width(" ".join([*chunks[-1], term])) > budget:
-            chunks.append([])
-        chunks[-1].append(term)
-    return chunks
-
-
-#: What may follow a line break inside one long term: another factor (an entry, an indicator, a sum, a
-#: fraction); a break also follows the comma between two conditions of an indicator.
-_BREAK_BEFORE = re.compile(r"\\(?:sum|prod|mathbf\{1\}|mathbb\{1\}|frac\{\\partial)|\[")
-
-
-def pieces(tex: str) -> list[str]:
-    r"""A long product (one term of a formula) cut where a line may break: before a factor (``[``, an
-    indicator, ``\sum``, a derivative) and after the comma between two conditions; never inside braces, a
-    ``\left … \right`` pair, or between a sum and its first factor.
-
-    >>> pieces(r"\sum_{a=1}^{k} \mathbf{1}[a \le i,\ i \le n]\, [\mathbf{X}]_{i,a} [\mathbf{W}]_{a}")
-    ['\\sum_{a=1}^{k} \\mathbf{1}[a \\le i,\\', 'i \\le n]\\,', '[\\mathbf{X}]_{i,a}', '[\\mathbf{W}]_{a}']
-    """
-    cuts: list[tuple[int, int]] = []  # (end of the piece before, start of the next)
-    depth, i = 0, 0
-    last_head = -10  # end of the last \sum/\prod head seen at depth 0
-    while i < len(tex):
-        if depth == 0 and tex.startswith((r"\sum_", r"\prod_"), i):
-            j, level = i, 0  # skip the head's sub- and superscript
-            for _ in range(2):
-                j = tex.find("{", j)
-                level, j = 1, j + 1
-                while j < len(tex) and level:
-                    level += {"{": 1, "}": -1}.get(tex[j], 0)
-                    j += 1
-            last_head = i = j
-            continue
-        if tex.startswith(r"\left", i) and not tex[i + 5 : i + 6].isalpha():
-            depth += 1
-            i += 5
-            continue
-        if tex.startswith(r"\right", i) and not tex[i + 6 : i + 7].isalpha():
-            depth -= 1
-            i += 6
-            continue
-        ch = tex[i]
-        if ch == "\\" and i + 1 < len(tex):
-            if depth == 0 and tex.startswith(",\\ ", i - 1):
-                cuts.append((i + 1, i + 2))
-            i += 2
-            continue
-        if ch in "{}":
-            depth += 1 if ch == "{" else -1
-        elif ch == " " and depth == 0 and _BREAK_BEFORE.match(tex, i + 1) and i - last_head > 0:
-            cuts.append((i, i + 1))
-        i += 1
-    out, start = [], 0
-    for end, nxt in cuts:
-        if tex[start:end].strip():
-            out.append(tex[start:end].strip())
-            start = nxt
-    out.append(tex[start:].strip())
-    return [p for p in out if p]
 
 
 def why_lines(text: str, notation: Notation | None = None, budget: int = LINE_BUDGET) -> list[str]:
@@ -239,6 +173,7 @@ class Line:
     rearranged: bool = False  # the previous line's sums and factors, reordered (see :func:`rearranges`)
     step: Any = field(default=None, compare=False)  # the step shown (its rule and what it cites)
     steps: tuple[Any, ...] = field(default=(), compare=False)  # with ``merge``: every step the line stands for
+    definition: bool = False  # a long term the chain repeats, named once (see :func:`common_terms`)
 
 
 def is_trivial(expr: Any, previous: Any) -> bool:
@@ -325,13 +260,19 @@ def _flat(expr: Any) -> tuple[Counter[Any], Counter[Any]]:
 
 
 def derivation_rows(
-    steps: Iterable[Step], notation: Notation | None = None, drop_trivial: bool = False, merge: bool = False
+    steps: Iterable[Step],
+    notation: Notation | None = None,
+    drop_trivial: bool = False,
+    merge: bool = False,
+    name_common: bool = False,
 ) -> list[Line]:
     """The steps as :class:`Line` rows: the chain's left side once, renamed index letters, trivial steps marked
     (and left out with ``drop_trivial``).  A step is trivial when its expression restates the previous one:
     the same term, or the same formula once printed.  With ``merge``, a step that only :func:`rearranges` the
     line before it replaces that line, and so does a substitution of a hypothesis that follows another
-    (``steps`` lists the steps a line stands for).
+    (``steps`` lists the steps a line stands for).  With ``name_common``, the long terms that several lines
+    repeat are printed by a name (:func:`common_terms`), and rows marked ``definition`` at the end say what
+    each name stands for.
 
     >>> import sympy
     >>> from symconv.result import Step
@@ -345,11 +286,11 @@ def derivation_rows(
     for step in steps:
         if not isinstance(step, Step) and not all(hasattr(step, a) for a in ("expr", "why", "checked")):
             raise ParameterError("step", step, "a symconv.result.Step")
-    key = (tuple(map(id, steps)), repr(notation), drop_trivial, merge)
+    key = (tuple(map(id, steps)), repr(notation), drop_trivial, merge, name_common)
     cached = _ROWS.get(key)
     if cached is not None and all(a is b for a, b in zip(cached[0], steps)):  # the same steps, still alive
         return list(cached[1])
-    rows = _rows(steps, notation, drop_trivial, merge)
+    rows = _rows(steps, notation, drop_trivial, merge, name_common)
     if len(_ROWS) > 256:
         _ROWS.clear()
     _ROWS[key] = (tuple(steps), tuple(rows))
@@ -360,7 +301,7 @@ def derivation_rows(
 _ROWS: dict[tuple[Any, ...], tuple[tuple[Any, ...], tuple[Line, ...]]] = {}
 
 
-def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool) -> list[Line]:
+def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool, name_common: bool) -> list[Line]:
     exprs = []
     for step in steps:
         expr = step.expr
@@ -368,13 +309,15 @@ def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool)
             raise ParameterError("step.expr", expr, "a SymPy expression or relation")
         exprs.append(tidy(sympy.Tuple(*expr) if isinstance(expr, tuple) else sympy.sympify(expr)))
     renaming = index_renaming(exprs, notation)
+    exprs = [e.xreplace(renaming) if renaming else e for e in exprs]
     printer = _printer(notation)
+    names = common_terms(exprs, printer) if name_common else {}
     rows: list[Line] = []
     previous: tuple[Any, Any] | None = None  # (lhs, rhs) of the last equation
     last_expr: Any = None
     last_rhs: tuple[str, ...] | None = None
-    for step, expr in zip(steps, exprs):
-        expr = expr.xreplace(renaming) if renaming else expr
+    for step, proved in zip(steps, exprs):
+        expr = proved.xreplace(names) if names else proved  # what is printed; ``proved`` is compared
         why = tuple(segments(_renamed_text(step.why, renaming), notation)) if step.why else ()
         if isinstance(expr, sympy.Tuple):
             items = [printer.doprint(e) for e in expr]
@@ -395,12 +338,12 @@ def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool)
         else:
             row = Line(None, "=", tuple(printer.term_strings(expr)), why, step.checked)
             shown = (previous[0] if previous else expr, expr)
-        trivial = is_trivial(expr, last_expr) or (last_rhs is not None and row.rhs == last_rhs)
-        reordered = rearranges(expr, last_expr)
+        trivial = is_trivial(proved, last_expr) or (last_rhs is not None and row.rhs == last_rhs)
+        reordered = rearranges(proved, last_expr)
         substituted = getattr(step, "rule", "") == "hypothesis" and rows and rows[-1].step is not None
         substituted = substituted and getattr(rows[-1].steps[-1], "rule", "") == "hypothesis"
         moved = merge and rows and (reordered or substituted)
-        last_expr, last_rhs = expr, row.rhs
+        last_expr, last_rhs = proved, row.rhs
         if trivial and drop_trivial:
             continue
         if moved:  # the same sums and factors, reordered: one line for both steps
@@ -408,7 +351,74 @@ def _rows(steps: list[Any], notation: Notation, drop_trivial: bool, merge: bool)
             continue
         rows.append(replace(row, trivial=trivial, rearranged=reordered, step=step, steps=(step,)))
         previous = shown
+    for term, name in names.items():  # set in the formulas' column: a left side would shift the whole chain
+        terms = printer.term_strings(term)
+        rows.append(Line(None, "", (f"{printer.doprint(name)} = {terms[0]}", *terms[1:]), definition=True))
     return rows
+
+
+#: Shortest printed width (units of :func:`visible_width`) of a term that a chain names once, and the most names.
+NAME_WIDTH = 40
+NAMES = 4
+
+
+def common_terms(exprs: Sequence[Any], printer: SymconvLatexPrinter | None = None) -> dict[Any, Any]:
+    r"""Long terms that a chain carries along unchanged, each named once: term -> ``C_1(i, j)``, a function
+    of the summation indices it uses.  A term qualifies when it reads no tensor entry (a count, a divisor,
+    a floor: the derivation works around it, never on it), is a sum, a floor or a divisor, depends on at
+    most two indices, and appears in at least three of the expressions and in half of them.  The widest
+    come first; a term inside one already named is not named again; a whole line is never named.
+
+    >>> i, t, n, p, s = sympy.symbols("i t n p s", integer=True)
+    >>> X = sympy.IndexedBase("X")
+    >>> N = sympy.Sum(sympy.floor((n + 2 * p - s * (i - 1) - t) / s) + sympy.floor((p + t) / (s + n)) + p, (t, 1, n))
+    >>> chain = [sympy.Sum(X[i] / N, (i, 1, n)), sympy.Sum(X[i] / N, (i, 2, n)), sympy.Sum(X[i] / N, (i, 3, n))]
+    >>> list(common_terms(chain, SymconvLatexPrinter()).values())
+    [C(i)]
+    """
+    printer = printer or _printer(Notation())
+    exprs = [e for e in exprs if isinstance(e, sympy.Basic)]
+    counts: Counter[Any] = Counter()
+    for expr in exprs:
+        found = set()
+        for term in sympy.preorder_traversal(expr):
+            if isinstance(term, (sympy.Sum, sympy.Product, sympy.floor, sympy.ceiling)):
+                found.add(term)
+            elif isinstance(term, sympy.Pow) and term.exp.is_negative and not term.base.is_Atom:
+                found.add(term.base)
+        counts.update(t for t in found if not t.has(sympy.Indexed))
+    whole = set(exprs) | {side for e in exprs if _relation(e) is not None for side in (e.lhs, e.rhs)}
+    bound = {limit[0] for e in exprs for s in e.atoms(sympy.Sum, sympy.Product) for limit in s.limits}
+    often = max(3, (len(exprs) + 1) // 2)
+    widths = {
+        t: visible_width(printer.doprint(t))
+        for t, c in counts.items()
+        if c >= often and t not in whole and len(t.free_symbols & bound) <= 2
+    }
+    chosen: list[Any] = []
+    for term in sorted((t for t, w in widths.items() if w >= NAME_WIDTH), key=lambda t: (-widths[t], str(t))):
+        if len(chosen) < NAMES and not any(term.has(c) or c.has(term) for c in chosen):
+            chosen.append(term)
+    out = {}
+    for k, term in enumerate(chosen, 1):
+        label = "C" if len(chosen) == 1 else f"C_{k}"
+        args = sorted(term.free_symbols & bound, key=lambda s: s.name)
+        out[term] = sympy.Function(label)(*args) if args else sympy.Symbol(label)
+    return out
+
+
+def side_limits(rows: Sequence[Line]) -> list[Line]:
+    r"""The rows with every sum's and product's limits set beside the sign (``\sum\nolimits_{a=1}^{k}``):
+    a line of nested sums is then one line high, not three (the notes style's derivations).
+
+    >>> side_limits([Line(None, "=", (r"\sum_{a=1}^{k} x",))])[0].rhs
+    ('\\sum\\nolimits_{a=1}^{k} x',)
+    """
+
+    def side(tex: str) -> str:
+        return re.sub(r"\\(sum|prod)_", r"\\\1\\nolimits_", tex)
+
+    return [replace(row, rhs=tuple(map(side, row.rhs)), lhs=side(row.lhs) if row.lhs else None) for row in rows]
 
 
 def _why_text(row: Line, fmt: str, unchecked: str) -> list[Segment]:
@@ -443,7 +453,7 @@ def _text_width(text: str) -> float:
     return sum(2.3 if unicodedata.east_asian_width(ch) in ("W", "F") else 1.1 for ch in text)
 
 
-def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") -> list[str]:
+def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked", where: str = "where") -> list[str]:
     r"""The lines of an aligned block for ``fmt``: ``tex`` (``align*``; a justification beside the formulas
     when it fits to the right of the widest of them, else as a wrapping ``\intertext`` above its line) or
     ``md``/``jupyter`` (``aligned``, MathJax-safe).
@@ -456,13 +466,18 @@ def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") 
     """
     if fmt != "tex":
         out: list[str] = []
-        for row in rows:
+        for i, row in enumerate(rows):
+            if row.definition and not (i and rows[i - 1].definition):
+                out.append(rf"&\text{{{_escape_text(where)}}}")
             why = _why_text(row, fmt, unchecked)
             out += _md_lines(row, [to_math(_merge([(k, v) for k, v in why if k != "raw"]))] if why else [])
         return out
-    blocks: list[tuple[list[str], list[Segment]]] = []
+    blocks: list[tuple[list[str], list[Segment], bool]] = []
     widths: list[float] = []
     for row in rows:
+        if row.definition and not (blocks and blocks[-1][2]):  # "where C(i) = …": the names after the chain
+            blocks.append(([rf"\intertext{{{_escape_text(where)}}}"], [], True))
+            widths.append(0.0)
         head = f"{row.lhs} &" if row.lhs is not None else "&"
         head_width = visible_width(row.lhs or "")
         lines: list[str] = []
@@ -470,19 +485,20 @@ def render_rows(rows: Sequence[Line], fmt: str, unchecked: str = "not checked") 
             lines.append(f"&{row.lhs}")
             widths.append(head_width)
             head, head_width = "&", 0.0
-        chunks = _chunks(list(row.rhs), max(TEX_WIDTH - head_width - 2, 12))
-        first = f"{head}{row.rel} {' '.join(chunks[0])}".rstrip() if row.rel else f"{head}{' '.join(chunks[0])}"
+        budget = max(TEX_WIDTH - head_width - 2, 12) * UNIT_PT
+        chunks = fit(" ".join(row.rhs), budget - 2 * UNIT_PT, first=budget) if row.rhs else [""]
+        first = f"{head}{row.rel} {chunks[0]}".rstrip() if row.rel else f"{head}{chunks[0]}"
         lines.append(first)
-        widths.append(head_width + visible_width(" ".join(chunks[0])))
+        widths.append(head_width + visible_width(chunks[0]))
         for chunk in chunks[1:]:
-            lines.append(r"&\quad " + " ".join(chunk))
-            widths.append(head_width + 2 + visible_width(" ".join(chunk)))
-        blocks.append((lines, _why_text(row, fmt, unchecked)))
+            lines.append(r"&\quad " + chunk)
+            widths.append(head_width + 2 + visible_width(chunk))
+        blocks.append((lines, _why_text(row, fmt, unchecked), row.definition))
     widest = max(widths, default=0.0)
-    beside = all(not why or widest + _why_width(why) <= TEX_WIDTH_WITH_WHY for _lines, why in blocks)
+    beside = all(not why or widest + _why_width(why) <= TEX_WIDTH_WITH_WHY for _lines, why, _d in blocks)
     out = []
     k = 0
-    for lines, why in blocks:
+    for lines, why, _definition in blocks:
         own = widths[k : k + len(lines)]
         k += len(lines)
         fits = [i for i in (len(lines) - 1, 0) if why and own[i] + _why_width(why) + 4 <= TEX_WIDTH]
@@ -502,9 +518,9 @@ def _escape_text(text: str) -> str:
 
 def _md_lines(row: Line, why: list[str]) -> list[str]:
     head = f"{row.lhs} &" if row.lhs is not None else "&"
-    chunks = _chunks(list(row.rhs), LINE_BUDGET / 1.5)
-    lines = [f"{head}{row.rel} {' '.join(chunks[0])}".rstrip() if row.rel else f"{head}{' '.join(chunks[0])}"]
-    lines += [r"&\quad " + " ".join(chunk) for chunk in chunks[1:]]
+    chunks = fit(" ".join(row.rhs), LINE_BUDGET / 1.5 * UNIT_PT) if row.rhs else [""]
+    lines = [f"{head}{row.rel} {chunks[0]}".rstrip() if row.rel else f"{head}{chunks[0]}"]
+    lines += [r"&\quad " + chunk for chunk in chunks[1:]]
     if why and len(lines) == 1 and len(lines[0]) + len(why[0]) <= LINE_BUDGET:
         lines[0] += f" && {why[0]}"
     elif why:

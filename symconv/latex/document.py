@@ -18,6 +18,7 @@ chapter by itself, with a title derived from its entry when
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import importlib.util
 import itertools
 import multiprocessing
@@ -42,7 +43,7 @@ from ..result import CheckResult, Counterexample, ProofResult
 from ..theorems.registry import DEFAULTS, Theorem, get, normalize_sizes, theorems
 from ..version import __version__
 from .blocks import Block, Display, Env, Heading, Items, Para, Table, para, render
-from .derivation import Line, derivation_rows, render_rows
+from .derivation import TEX_WIDTH, Line, derivation_rows, render_rows, side_limits, visible_width
 from .examples import examples_for
 from .notation import Notation
 from .parts import Part, parts_of, relation_text, scope_math, shown_hypotheses
@@ -101,20 +102,30 @@ PREAMBLE = r"""\documentclass[10pt,a4paper]{%(documentclass)s}
 \usepackage{longtable}
 \usepackage{booktabs}
 %(tikz)s\setlength{\parindent}{0pt}
-\setlength{\parskip}{0.25em}
+\setlength{\parskip}{0.1em}
 \setlength{\emergencystretch}{3em}\tolerance=1000
 \renewcommand{\topfraction}{0.9}\renewcommand{\bottomfraction}{0.9}\renewcommand{\textfraction}{0.05}
 \renewcommand{\floatpagefraction}{0.8}\setcounter{totalnumber}{4}
 \allowdisplaybreaks
 \AtBeginDocument{\setlength{\abovedisplayskip}{3pt plus 2pt}\setlength{\belowdisplayskip}{3pt plus 2pt}%%
 \setlength{\abovedisplayshortskip}{1pt plus 2pt}\setlength{\belowdisplayshortskip}{2pt plus 2pt}}
-\setlength{\jot}{2pt}
+\setlength{\jot}{1pt}
 \renewcommand{\labelitemi}{$\bullet$}
 \newtheoremstyle{chapter}{4pt plus 2pt}{1pt}{}{}{\bfseries}{.}{.5em}{}
 \theoremstyle{chapter}
 \newtheorem{theorem}{%(theorem)s}
 \newtheorem{claim}[theorem]{%(claim)s}
 \renewcommand{\proofname}{%(proof)s}
+\makeatletter %% lists and floats with less space around them (the chapter is dense)
+\def\@listi{\leftmargin\leftmargini\parsep 0pt\topsep 2pt plus 1pt\itemsep 1pt}\let\@listI\@listi
+\makeatother
+\setlength{\intextsep}{6pt plus 2pt minus 2pt}\setlength{\textfloatsep}{8pt plus 2pt minus 2pt}
+\setlength{\floatsep}{6pt plus 2pt minus 2pt}
+\makeatletter %% unnumbered section headings with less space around them (ctex sets its own)
+\@ifclassloaded{ctexart}{\ctexset{section={beforeskip={2.2ex plus 1ex minus .2ex},afterskip={1.1ex plus .2ex},%%
+format={\large\bfseries}}}}{\renewcommand\section{\@startsection{section}{1}{\z@}{-2.2ex plus -1ex minus -.2ex}%%
+{1.1ex plus .2ex}{\normalfont\large\bfseries}}}
+\makeatother
 \makeatletter %% amsthm's proof, with less space around it
 \renewenvironment{proof}[1][\proofname]{\par\pushQED{\qed}\normalfont\topsep2\p@\@plus2\p@\relax
 \trivlist\item[\hskip\labelsep\itshape#1\@addpunct{.}]\ignorespaces}{\popQED\endtrivlist\@endpefalse}
@@ -141,6 +152,10 @@ SIZE_FLAGS: Mapping[str, tuple[tuple[str, str], tuple[str, str]]] = MappingProxy
 SIDE_LABELS = (r"\text{lhs}", r"\text{rhs}")
 #: An entry with at most this many terms is preferred for the expanded display.
 ENTRY_TERMS = 6
+#: Most lines of a derivation chain in the notes style (the report shows every step).
+NOTES_LINES = 4
+#: Most formula lines of a derivation chain in the notes style, about (a milestone that would pass it is left out).
+NOTES_FORMULA_LINES = 5
 #: Numbered families' names: stem -> (English, Chinese).
 FAMILY_NAMES: Mapping[str, tuple[str, str]] = MappingProxyType(
     {"dumoulin_visin": ("Dumoulin & Visin's output-size relationships", "Dumoulin 与 Visin 的输出大小关系")}
@@ -190,6 +205,7 @@ class Style:
 # -- prose ---------------------------------------------------------------------------------------------
 #: Python spellings in the registry's and provers' prose, and how a reader writes them.
 _PYTHONISMS: tuple[tuple[str, str], ...] = (
+    (r":(?:func|mod|class|meth|data|attr|obj):`~?([^`]*)`", r"\1"),  # a Sphinx role in a docstring: the name
     (r"\b([A-Za-z_][A-Za-z0-9_]*|\d+) // (\d+|[A-Za-z_][A-Za-z0-9_]*)", r"⌊\1/\2⌋"),
     (r"\b([a-z_]+)\(\.\.\.\)", r"\1"),
     (r"\bcip=False\b", "padding not counted"),
@@ -721,14 +737,26 @@ def entry_blocks(
 
 # -- derivations ---------------------------------------------------------------------------------------
 def _step_rows(
-    steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "", relations: Sequence[Any] = ()
+    steps: Sequence[Any],
+    style: Style,
+    thm: Theorem | None = None,
+    first: str = "",
+    relations: Sequence[Any] = (),
+    name_common: bool = False,
 ) -> list[Line]:
     """A chain's rows: the notes style drops trivial steps, shows steps that only rearrange sums as one line, and
     leaves out the start's "left side" remark; a justification that only restates its kernel rule becomes the
     rule's name; an instance names the theorem (or the part of ``thm``) it uses; Chinese justifications are
     the rule's name (and its formula).  ``first`` replaces the chain's first line (a left side shown before); a
     hypothesis used as a rewrite is printed from its formal relation (one of ``relations``)."""
-    rows = derivation_rows(steps, style.notation, drop_trivial=not style.report, merge=not style.report)
+    notes = not style.report
+    rows = derivation_rows(steps, style.notation, drop_trivial=notes, merge=notes, name_common=name_common)
+    if notes and len([r for r in rows if not r.definition]) == 1 and len(steps) > 1:  # every step restates it:
+        rows = derivation_rows(steps, style.notation, merge=True, name_common=name_common)  # show why it holds
+    names = [row for row in rows if row.definition]
+    rows = [row for row in rows if not row.definition]
+    if notes:
+        rows = milestones(rows, NOTES_LINES)
     out = []
     for k, row in enumerate(rows):
         whys: list[list[Segment]] = []
@@ -747,6 +775,46 @@ def _step_rows(
         if k == 0 and first:
             rhs = (rf"\text{{{first}}}",)
         out.append(replace(row, rhs=rhs, why=tuple(_tidy(why))))
+    return out + names
+
+
+def milestones(rows: Sequence[Line], most: int) -> list[Line]:
+    """At most ``most`` rows of a long chain, for the notes: the first and the last, and in between the rows
+    that print narrowest (the chain's milestones, such as the form after a sum collapses), as long as the
+    chain's formulas take at most :data:`NOTES_FORMULA_LINES` lines.  A row left out
+    passes its steps to the next row shown, whose justification then lists them all: every ``=`` shown is
+    still the kernel's chain of equalities, read over the steps between.  A row that opens a new left side
+    is always shown.
+
+    >>> rows = [Line(None, "=", (t,), steps=(t,)) for t in ("a", "b + c + d", "e", "f + g", "h")]
+    >>> [(r.rhs, r.steps) for r in milestones(rows, 3)]
+    [(('a',), ('a',)), (('e',), ('b + c + d', 'e')), (('h',), ('f + g', 'h'))]
+    """
+    rows = list(rows)
+
+    def lines(k: int) -> int:  # the lines a row's formula takes, about
+        return 1 + int(visible_width(" ".join(rows[k].rhs)) // TEX_WIDTH)
+
+    inner = [k for k in range(1, len(rows) - 1) if rows[k].lhs is None]
+    fixed = {0, len(rows) - 1} | {k for k in range(1, len(rows) - 1) if rows[k].lhs is not None}
+    if len(rows) <= most and sum(lines(k) for k in range(len(rows))) <= NOTES_FORMULA_LINES:
+        return rows
+    kept = set(fixed)
+    used = sum(lines(k) for k in fixed)
+    for k in sorted(inner, key=lambda k: (visible_width(" ".join(rows[k].rhs)), k)):
+        if len(kept) < most and used + lines(k) <= NOTES_FORMULA_LINES:
+            kept.add(k)
+            used += lines(k)
+    out: list[Line] = []
+    carried: tuple[Any, ...] = ()
+    for k, row in enumerate(rows):
+        if k not in kept:
+            carried += row.steps or (row.step,)
+            continue
+        if carried:
+            row = replace(row, steps=(*carried, *(row.steps or (row.step,))), trivial=False, rearranged=False)
+            carried = ()
+        out.append(row)
     return out
 
 
@@ -802,36 +870,195 @@ def _refs_in(segs: Sequence[Segment], style: Style) -> list[Segment]:
 def _chain_display(
     steps: Sequence[Any], style: Style, thm: Theorem | None = None, first: str = "", relations: Sequence[Any] = ()
 ) -> Display:
-    rows = _step_rows(steps, style, thm, first, relations)
+    rows = _step_rows(steps, style, thm, first, relations, name_common=not style.report)
+    if not style.report:
+        rows = side_limits(rows)
+    unchecked, where = style.say("not_checked"), style.say("where")
     return Display(
-        tuple(render_rows(rows, "tex", style.say("not_checked"))),
-        True,
-        tuple(render_rows(rows, "md", style.say("not_checked"))),
+        tuple(render_rows(rows, "tex", unchecked, where)), True, tuple(render_rows(rows, "md", unchecked, where))
     )
+
+
+#: A part's label that names its dimension: ``2-D``, ``1-D, in X``, ``3-D weights`` (the rest names its kind).
+_DIMENSION = re.compile(r"^(?P<dims>\d)-D\b[,:;]?\s*(?P<rest>.*)$")
+
+
+def _dimension(label: str) -> tuple[int | None, str]:
+    """A part label's dimension and what is left of it (``"1-D, in X"`` -> ``(1, "in X")``).
+
+    >>> _dimension("1-D, in X"), _dimension("3-D weights"), _dimension("the transposed convolution")
+    ((1, 'in X'), (3, 'weights'), (None, 'the transposed convolution'))
+    """
+    m = _DIMENSION.match(label)
+    return (int(m["dims"]), m["rest"]) if m else (None, label)
+
+
+def part_plan(parts: Sequence[Part]) -> list[tuple[int, tuple[int, ...]]]:
+    """What the notes style typesets of a theorem of several parts: one part per kind (the parts whose labels
+    differ only in their dimension are one kind), the 2-D one or else the lowest dimension, each with the
+    same kind's parts in the other dimensions; the first kind is the main one (its derivation is shown).
+
+    >>> from symconv.prove import prove
+    >>> part_plan(parts_of(get("corr_bilinear"), prove("corr_bilinear", general=True)))
+    [(2, (0,)), (3, (1,))]
+    """
+    kinds: dict[str, list[tuple[int | None, int]]] = {}
+    for k, part in enumerate(parts):
+        dims, rest = _dimension(part.label)
+        kinds.setdefault(rest if dims is not None else f"\0{k}", []).append((dims, k))
+    plan = []
+    for members in kinds.values():
+        shown = min(members, key=lambda m: (m[0] != 2, m[0] or 0))[1]
+        plan.append((shown, tuple(k for _d, k in members if k != shown)))
+    return plan
+
+
+def _instances_only(steps: Sequence[Any]) -> bool:
+    """A chain whose every step after the start instantiates a registered theorem (or another part)."""
+    rest = [s for s in steps if s.rule != "start"]
+    return len(rest) >= 2 and all(s.rule == "instance" and _cited(s) for s in rest)
+
+
+def _cites_line(steps: Sequence[Any], style: Style, thm: Theorem, sentence: bool = True) -> list[Segment]:
+    """A chain of instances in one line: the theorems it cites, then what each instance says (a sentence, or
+    a clause without its capital and full stop)."""
+    rest = [s for s in steps if s.rule != "start"]
+    cited: list[list[Segment]] = []
+    for step in rest:
+        name = _cited(step)
+        if name == thm.name:
+            label = step.cites[len(name) :].strip(" ()")
+            labels = [spec.label for spec in (thm.general or ())]
+            seg = [("text", style.say("part", labels.index(label) + 1 if label in labels else 1))]
+        else:
+            seg = ref(name or "", style)
+        if seg not in cited:
+            cited.append(seg)
+    whys = [prose(s.why.strip().removeprefix("= "), style.notation) for s in rest]  # "= δ ⊗~ W": what it gives
+    by = style.say("by")
+    out: list[Segment] = [("text", (by[:1].upper() + by[1:] if sentence else by) + " ")]
+    out += [*_join_math(cited, style.say("and_sep")), ("text", ": "), *_join_math(whys, "; ")]
+    return _tidy([*out, ("text", "." if sentence else "")])
+
+
+def _part_formula(part: Part, style: Style) -> str | None:
+    """A part's statement as one formula, its chain's first expression = its last, when it fits in a line
+    of a list (else None: the label says it)."""
+    rows = derivation_rows((part.steps[0], part.steps[-1]), style.notation)  # the two ends are enough
+    if not rows or (rows[0].lhs is not None and rows[0].rel):
+        return None
+    first, last = " ".join(rows[0].rhs), " ".join(rows[-1].rhs)
+    tex = f"{first} = {last}"
+    return tex if visible_width(tex) <= 0.8 * TEX_WIDTH and first != last else None
+
+
+def _likewise(parts: Sequence[Part], same: Sequence[int], style: Style) -> list[Segment]:
+    """ "likewise in 1-D and 3-D (kernel-checked)": the same kind's parts in the other dimensions (their scopes
+    are in the verification line)."""
+    dims = [f"{_dimension(parts[k].label)[0]}-D" for k in same]
+    listed = dims[0] if len(dims) == 1 else style.say("and_last", ", ".join(dims[:-1]), dims[-1])
+    return [("text", style.say("likewise", listed))]
+
+
+def _part_head(number_: int, part: Part, general: ProofResult, style: Style) -> list[Segment]:
+    notation = style.notation
+    scope = _scope_words(scope_math(part.scope, general.formal_hypotheses, notation), style)
+    with_ = style.say("all_sizes_with")
+    if _fixed(part) and scope and scope[0] == ("text", with_):  # every size pinned: "at c_o = 100, …"
+        scope = [("text", style.say("at_sizes") + " "), *scope[1:]]
+    label = prose(part.label, notation)
+    return _tidy(
+        [("strong", style.say("part", number_) + ":"), ("text", " "), *label, ("text", " ("), *scope, ("text", ")")]
+    )
+
+
+def _lemma_blocks(steps: Sequence[Any], style: Style, thm: Theorem, relations: Sequence[Any]) -> list[Block]:
+    """The report's proofs of the local lemmas a chain instantiates (an instance of a statement that is not a
+    registered theorem, or an induction), each chain of the proof after its lemma's name, nested lemmas after."""
+    blocks: list[Block] = []
+    for step in steps:
+        if not step.proof or (step.rule == "instance" and _cited(step)):
+            continue
+        name = (step.cites or step.why).strip()
+        chains_: list[list[Any]] = []
+        for inner in step.proof:
+            if inner.rule == "start" or not chains_:
+                chains_.append([])
+            chains_[-1].append(inner)
+        blocks.append(para(("strong", style.say("lemma") + ":"), ("text", " "), *prose(name, style.notation)))
+        for chain in chains_:
+            blocks.append(_chain_display(chain, style, thm, "", relations))
+        blocks += _lemma_blocks(step.proof, style, thm, relations)
+    return blocks
+
+
+def theorem_notation(thm: Theorem, notation: Notation) -> Notation:
+    """The notation with the extents of the theorem's own inputs added (``Y`` of shape ``n`` beside ``X``), so
+    that an entry of any input read through the indicator of its own range prints zero-extended.
+
+    >>> theorem_notation(get("corr_bilinear"), Notation()).extents["Y"]
+    'n'
+    """
+    own = {
+        name: shape[-1]
+        for name, shape in thm.inputs.items()
+        if name not in notation.extents and shape and isinstance(shape[-1], str) and shape[-1] in SHAPES
+    }
+    return dataclasses.replace(notation, extents={**notation.extents, **own}) if own else notation
 
 
 def derivation_blocks(
     thm: Theorem, concrete: ProofResult | None, general: ProofResult | None, style: Style
 ) -> list[Block]:
-    """The proof: the all-sizes derivation when there is one (each part with its computed scope), else the
-    concrete-size proof's expanded entry.
+    """The proof: the all-sizes derivation when there is one, else the concrete-size proof's expanded entry.
+
+    The report style shows every part with its computed scope, and the proofs of the local lemmas its steps
+    instantiate.  The notes style shows, of a theorem of several parts, the main kind's derivation (in 2-D
+    when the theorem has parts per dimension, "likewise" for the others) and lists the other kinds with
+    their formulas and scopes; a chain of instances of other theorems is one line citing them.
 
     >>> derivation_blocks(get("full_corr_comm"), None, None, Style())[0].title
     'Proof at concrete sizes'
     """
+    style = replace(style, notation=theorem_notation(thm, style.notation))
     notation = style.notation
     if general is not None and general.verdict == "proved" and general.steps:
         blocks: list[Block] = []
         parts = parts_of(thm, general)
-        for number_, part in enumerate(parts, 1):
+        relations = general.formal_hypotheses
+        plan = [(k, ()) for k in range(len(parts))] if style.report else part_plan(parts)
+        listed: list[tuple[Segment, ...]] = []
+        for rank, (k, same) in enumerate(plan):
+            part = parts[k]
+            if rank and not style.report:  # another kind of part: its formula, scope and citations
+                item = _part_head(k + 1, part, general, style)
+                formula = _part_formula(part, style)
+                item = item[:-1] + [(item[-1][0], item[-1][1].rstrip(":"))] if item else item
+                if formula:
+                    item += [("text", ": "), ("math", formula)]
+                if same:
+                    item += [("text", "; "), *_likewise(parts, same, style)]
+                cites = [s for s in part.steps if s.rule == "instance" and _cited(s)]
+                if cites and _instances_only(part.steps):
+                    item += [("text", "; "), *_cites_line(part.steps, style, thm, sentence=False)]
+                listed.append(tuple(_tidy([*item, ("text", ".")])))
+                continue
             if len(parts) > 1:
-                scope = _scope_words(scope_math(part.scope, general.formal_hypotheses, notation), style)
-                label = prose(part.label, notation)
-                head = [("strong", style.say("part", number_) + ":"), ("text", " "), *label, ("text", " (")]
-                blocks.append(para(*_tidy([*head, *scope, ("text", "):")])))
-            again = number_ > 1 and not style.report and part.steps[0].expr == parts[0].steps[0].expr
-            first = style.say("left_again") if again else ""
-            blocks.append(_chain_display(part.steps, style, thm, first, general.formal_hypotheses))
+                head = _part_head(k + 1, part, general, style)
+                if same:  # "(all sizes; likewise in 1-D and 3-D (kernel-checked))"
+                    head = [*head[:-1], (head[-1][0], head[-1][1].removesuffix(")")), ("text", "; ")]
+                    head += [*_likewise(parts, same, style), ("text", ")")]
+                blocks.append(para(*_tidy([*head, ("text", ":")])))
+            if not style.report and _instances_only(part.steps):
+                blocks.append(para(*_cites_line(part.steps, style, thm)))
+            else:
+                again = rank > 0 and not style.report and part.steps[0].expr == parts[plan[0][0]].steps[0].expr
+                first = style.say("left_again") if again else ""
+                blocks.append(_chain_display(part.steps, style, thm, first, relations))
+            if style.report:
+                blocks += _lemma_blocks(part.steps, style, thm, relations)
+        if listed:
+            blocks.append(Items(tuple(listed)))
         if style.report:
             blocks.append(para(("text", f"{style.say('method')}: "), prose(general.detail or general.method, notation)))
         if len(parts) > 1:
@@ -980,7 +1207,10 @@ def verified_blocks(thm: Theorem, concrete: ProofResult, general: ProofResult | 
             if checked == len(shown.steps)
             else style.say("steps_unchecked", checked, len(shown.steps))
         )
-        segs.append(("text", f" ({phrase})"))
+        if segs[-1][0] == "text" and segs[-1][1].endswith(")"):  # "(3 parts, 6 kernel-checked steps)"
+            segs[-1] = ("text", segs[-1][1][:-1] + f", {phrase})")
+        else:
+            segs.append(("text", f" ({phrase})"))
     if style.report and shown is not concrete and concrete.verdict == "proved" and isinstance(concrete.scope, list):
         segs.append(("text", "; " + style.say("exact_at") + " "))
         segs += scope_segments(concrete, style)
@@ -1047,8 +1277,8 @@ def statement_blocks(thm: Theorem, result: ProofResult | None, style: Style) -> 
         blocks.append(Display((segs[0][1],)))
     else:
         blocks.append(para(segs))
-    hyps = hypothesis_segments(thm, result, style)
-    if hyps:
+    hyps = [[(k, flat_math(v) if k == "math" else v) for k, v in h] for h in hypothesis_segments(thm, result, style)]
+    if hyps:  # in running text: a definition by cases on one line ("A if C; B otherwise"), fractions slashed
         blocks.append(para(("text", style.say("hypotheses") + ": "), _join_math(hyps, "; "), ("text", ".")))
     if style.report:
         blocks.append(para(("text", f"{style.say('remark')}: "), _names_to_refs(thm.statement, style)))
@@ -1348,7 +1578,7 @@ def summary_blocks(thms: Sequence[Theorem], results: Results, style: Style) -> l
     )
     return [
         Heading(1, style.say("summary")),
-        Table(header, tuple(rows), (0.045, 0.055, 0.22, 0.32, 0.26, 0.10), "footnotesize"),
+        Table(header, tuple(rows), (0.045, 0.055, 0.22, 0.32, 0.26, 0.10), "scriptsize"),
     ]
 
 

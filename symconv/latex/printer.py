@@ -54,6 +54,10 @@ ENTRY = re.compile(r"^(?P<prefix>[^\W\d_][^_{}]*)_\{(?P<idx>[0-9]+(?:,[0-9]+)*)\
 APPLIED_BASE = re.compile(r"^(?P<op>[A-Za-z][A-Za-z0-9]*)\((?P<arg>[^()]*)\)$")
 #: An accent on an array letter in a label written in LaTeX: ``\\tilde{X}``.
 ACCENTED = re.compile(r"(\\(?:tilde|hat|bar|widetilde))\{([A-Z])\}")
+#: An array letter numbered (``W1``, ``W2``: the kernels of stacked layers).
+NUMBERED = re.compile(r"^(?P<letter>[A-Za-z])(?P<number>\d+)$")
+#: A name of several words joined by underscores (``count_include_pad``), not a letter with scripts.
+IDENTIFIER = re.compile(r"^[A-Za-z]{2,}(?:_[A-Za-z]{2,})+$")
 #: symconv's operator symbols (``symconv.prove.notation``) by class name: (operator, wide).
 OPERATORS: Mapping[str, tuple[str, bool]] = {
     "Corr": ("corr", False),
@@ -355,6 +359,8 @@ class SymconvLatexPrinter(LatexPrinter):
             return text_math(expr.name, self.notation)
         name = expr.name.rstrip("'")
         primes = expr.name[len(name) :]
+        if IDENTIFIER.match(name):  # a flag named in words (count_include_pad): its name, upright
+            return r"\mathrm{" + name.replace("_", r"\_") + "}" + primes
         base, supers, subs = split_super_sub(name)
         supers += [x for x in subs if x in SIDE_SCRIPTS]  # p_lo, like the kernel's p^lo: a superscript
         subs = [x for x in subs if x not in SIDE_SCRIPTS]
@@ -378,9 +384,12 @@ class SymconvLatexPrinter(LatexPrinter):
         n = self.notation
         if label in n.sequences and len(expr.indices) == 1:  # K[l]: the kernel size of layer l
             return f"{n.sequences[label]}_{{{indices}}}"
+        numbered = NUMBERED.match(label)
         if label in n.arrays:
             bold, plain = n.arrays[label]
             name = bold if n.brackets else plain
+        elif numbered and numbered["letter"] in n.arrays:  # W1, W2: the stacked layers' kernels W_1, W_2
+            name = n.array(numbered["letter"]) + f"_{{{numbered['number']}}}"
         elif label.startswith("\\"):  # already LaTeX: \tilde{X}, \delta
             name = self._latex_label(label)
         else:
@@ -400,8 +409,11 @@ class SymconvLatexPrinter(LatexPrinter):
 
     def _print_IndexedBase(self, expr: sympy.IndexedBase) -> str:
         label = str(expr.label)
+        numbered = NUMBERED.match(label)
         if label in self.notation.arrays:
             return self.notation.array(label)
+        if numbered and numbered["letter"] in self.notation.arrays:
+            return self.notation.array(numbered["letter"]) + f"_{{{numbered['number']}}}"
         return self._latex_label(label) if label.startswith("\\") else text_math(label, self.notation)
 
     def _latex_label(self, label: str) -> str:
@@ -571,8 +583,9 @@ class SymconvLatexPrinter(LatexPrinter):
             return f"{self._side(lhs, rhs)} {op} {self._side(rhs, lhs)}"
 
     def _side(self, side: sympy.Basic, other: sympy.Basic) -> str:
-        """One side of a relation; against a bare symbol it is spelled out (``m = ⌊…⌋ + 1``, not ``o = o``)."""
-        if not isinstance(other, sympy.Symbol):
+        """One side of a relation; the number of windows against a bare symbol is spelled out (``m = ⌊…⌋ + 1``,
+        not ``o = o``), inside a longer side it is ``o_h``."""
+        if not isinstance(other, sympy.Symbol) or windows_axis(side) is None:
             return self._print(side)
         before, self._abbrev = self._abbrev, 0
         try:
@@ -672,18 +685,22 @@ class SymconvLatexPrinter(LatexPrinter):
             if axis is not None:
                 letter = self.notation.size_letters.get("m", "m")
                 return f"{letter}_{{{axis}}}" if axis else letter
-            for term in expr.args:  # ⌊…⌋ − a + 2 with ⌊…⌋ = o_h − 1: o_h − a + 1
-                axis = windows_axis(term + 1) if isinstance(term, sympy.floor) else None
-                if axis is not None:
-                    windows = sympy.Symbol(f"m_{axis}" if axis else "m", integer=True, positive=True)
-                    return self._print(expr.xreplace({term: windows - 1}))
+            # ⌊…⌋ − a + 2 with ⌊…⌋ = o_h − 1 is o_h − a + 1; u − ⌊…⌋ − 1 is u − o_h (never u − o_h − 1 − 1)
+            windows = {
+                f: sympy.Symbol(f"m_{axis}" if axis else "m", integer=True, positive=True) - 1
+                for term in expr.args
+                for f in sympy.Mul.make_args(term)
+                if isinstance(f, sympy.floor) and (axis := windows_axis(f + 1)) is not None
+            }
+            if windows:
+                return self._print(expr.xreplace(windows))
         return " ".join(self.term_strings(expr))
 
     def _needs_mul_brackets(self, expr: Any, first: bool = False, last: bool = False) -> bool:
         if is_indicator(expr):  # \mathbb{1}[C]\, f is already a product
             return False
-        if self._abbrev and isinstance(expr, sympy.floor) and windows_axis(expr + 1) is not None:
-            return True  # s_h (o_h - 1)
+        if self._abbrev and isinstance(expr, sympy.Add) and windows_axis(expr) is not None:
+            return False  # o_h o_w, not (o_h)(o_w)
         return super()._needs_mul_brackets(expr, first=first, last=last)
 
     def _join(self, factors: list[sympy.Basic]) -> str:
@@ -747,8 +764,8 @@ class SymconvLatexPrinter(LatexPrinter):
         return self._print_Sum(expr, r"\prod")
 
     def _print_floor(self, expr: sympy.floor, exp: Any = None) -> str:
-        if self._abbrev and exp is None and windows_axis(expr + 1) is not None:  # ⌊…⌋ = o_h − 1
-            return f"{self._print(expr + 1)} - 1"
+        if self._abbrev and exp is None and windows_axis(expr + 1) is not None:  # ⌊…⌋ = o_h − 1, a factor
+            return rf"\left({self._print(expr + 1)} - 1\right)"
         tex = rf"\left\lfloor {self._print(expr.args[0])} \right\rfloor"
         return f"{tex}^{{{exp}}}" if exp is not None else tex
 

@@ -602,6 +602,13 @@ def _trim(segs: list[Segment]) -> list[Segment]:
     return merged
 
 
+#: Letters with a tilde that Unicode composes into one character (Ỹ, Ñ …): decomposed, so that a tilde reads
+#: the same on every letter (X̃ exists only as X and a combining tilde).
+_TILDED = re.compile(
+    "[" + "".join(ch for ch in map(chr, range(0xC0, 0x1F00)) if unicodedata.normalize("NFD", ch)[1:] == "\u0303") + "]"
+)
+
+
 def segments(text: str, notation: Notation | None = None) -> list[Segment]:
     """Split Unicode text into ``("math" | "text" | "code", value)`` runs; math is already LaTeX.
 
@@ -613,6 +620,7 @@ def segments(text: str, notation: Notation | None = None) -> list[Segment]:
     if not isinstance(text, str):
         raise ParameterError("text", text, "a string")
     notation = notation or Notation()
+    text = _TILDED.sub(lambda m: unicodedata.normalize("NFD", m.group(0)), text)  # Ỹ is Y and a tilde, like X̃
     for label, letter in notation.sequences.items():  # R[L]: a term of a sequence, as the printer writes it
         text = re.sub(rf"(?<![A-Za-z_\\]){label}\[([^\[\]]+)\]", rf"{letter}_{{\1}}", text)
     return _Converter(notation).segments(text)

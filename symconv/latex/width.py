@@ -10,6 +10,7 @@ compile tests check the result on the log (no overfull box).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -44,7 +45,7 @@ SPACES: Mapping[str, float] = MappingProxyType({"binary": 2.2, "relation": 2.8, 
 SCALES: tuple[float, ...] = (1.0, 0.78, 0.7, 0.7)
 
 _SPACE_COMMANDS = {",": 1.7, ";": 2.8, ":": 2.2, "!": -1.7, " ": 3.3, "quad": 10.0, "qquad": 20.0}
-_BINARY = {"cdot", "times", "mid", "bmod", "pm", "otimes", "odot", "wedge", "vee", "circ"}
+_BINARY = {"cdot", "times", "mid", "pm", "otimes", "odot", "wedge", "vee", "circ"}
 _RELATION = {"le", "ge", "ne", "leq", "geq", "neq", "mapsto", "to", "equiv", "approx", "iff", "in", "subseteq"}
 _FLOOR = {"lfloor", "rfloor", "lceil", "rceil"}
 _GREEK = {
@@ -71,6 +72,7 @@ def _group(tex: str, i: int) -> tuple[str, int]:
     return (m.group(0), m.end()) if m else ("", i + 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def math_width(tex: str, level: int = 0) -> float:
     r"""The printed width (pt, 10pt type, display style) of a formula the chapter writes.
 
@@ -114,7 +116,7 @@ def math_width(tex: str, level: int = 0) -> float:
             continue
         elif command is not None:
             width, i = _command(command, tex, i, level, scale)
-            if command in ("sum", "prod") and level == 0:
+            if command in ("sum", "prod") and level == 0 and not tex.startswith(r"\nolimits", i):
                 total += width
                 last = -1.0  # its limits go above and below
                 continue
@@ -135,7 +137,10 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
         den, i = _group(tex, i)
         inner = level if level == 0 else level + 1  # display fractions keep the text size
         return max(math_width(num, inner), math_width(den, inner)) + 2.4 * scale, i
-    if name in ("left", "right", "big", "Big", "bigl", "bigr"):
+    if name in ("left", "right"):
+        delim, j = _group(tex, i)
+        return _delimiter(delim, _tall(tex, i, name == "left"), level) * scale, j
+    if name in ("big", "Big", "bigl", "bigr"):
         _delim, i = _group(tex, i)
         return GLYPHS["paren"] * scale, i
     if name in ("text", "mathrm", "operatorname", "mathtt", "textbf"):
@@ -148,7 +153,16 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
     if name in ("tilde", "hat", "bar", "widetilde", "mathbb", "mathcal", "boldsymbol"):
         arg, i = _group(tex, i)
         return math_width(arg, level), i
-    if name in ("begin", "end"):
+    if name == "begin":
+        env, i = _group(tex, i)
+        if env == "subarray":  # stacked rows (a long subscript): as wide as the widest
+            _cols, i = _group(tex, i)
+            end = tex.find(r"\end{subarray}", i)
+            end = len(tex) if end < 0 else end
+            rows = re.split(r"\\\\", tex[i:end])
+            return max(math_width(row, level) for row in rows), end + len(r"\end{subarray}")
+        return 0.0, i
+    if name == "end":
         _env, i = _group(tex, i)
         return 0.0, i
     if name in ("sum", "prod"):
@@ -157,6 +171,8 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
         return GLYPHS["greek"] * scale, i
     if name in _FLOOR:
         return GLYPHS["floor"] * scale, i
+    if name == "bmod":  # "mod" (cmr10: 18.9pt) between two 5mu kerns, in every style
+        return 24.5 * scale, i
     if name in _BINARY:
         glyph = 2.8 if name == "cdot" else GLYPHS["binary"]
         return (glyph + (2 * SPACES["binary"] if spaced else 0.0)) * scale, i
@@ -164,9 +180,45 @@ def _command(name: str, tex: str, i: int, level: int, scale: float) -> tuple[flo
         return (GLYPHS["relation"] + (2 * SPACES["relation"] if spaced else 0.0)) * scale, i
     if name in ("{", "}", "|"):
         return GLYPHS["paren"] * scale, i
-    if name in ("qedhere", "label", "displaystyle", "small", "limits"):
+    if name in ("qedhere", "label", "displaystyle", "small", "limits", "nolimits"):
         return 0.0, i
     return GLYPHS["other"] * scale, i
+
+
+#: Width (pt at 10pt) of a ``\left``/``\right`` delimiter around text-high, fraction-high and sum-high content
+#: (measured: ``\left( \frac{t-1}{k} \right)`` is 14.7pt wider than the fraction), and of a null one.
+DELIMITERS: Mapping[str, tuple[float, float, float]] = MappingProxyType(
+    {"paren": (3.9, 7.4, 7.9), "floor": (3.9, 5.8, 6.5), "null": (1.2, 1.2, 1.2)}
+)
+
+
+def _delimiter(delim: str, tall: int, level: int) -> float:
+    kind = "null" if delim == "." else "floor" if delim.lstrip("\\") in _FLOOR else "paren"
+    return DELIMITERS[kind][tall if level == 0 else min(tall, 1)]
+
+
+def _tall(tex: str, i: int, forward: bool) -> int:
+    r"""How tall the content a delimiter at ``i`` encloses is: 0 text, 1 a fraction, 2 a sum with its limits
+    (scanned to the matching delimiter, at the same brace depth)."""
+    pairs, depth, j = 0, 0, i
+    step = 1 if forward else -1
+    end = len(tex) if forward else -1
+    tall = 0
+    while j != end:
+        if tex.startswith(r"\left", j) and not tex[j + 5 : j + 6].isalpha():
+            pairs += step
+        elif tex.startswith(r"\right", j) and not tex[j + 6 : j + 7].isalpha():
+            pairs -= step
+        elif tex[j] in "{}":
+            depth += (1 if tex[j] == "{" else -1) * step
+        elif depth == 0 and tex.startswith(r"\frac", j):
+            tall = max(tall, 1)
+        elif depth == 0 and tex.startswith((r"\sum_", r"\prod_"), j):
+            tall = 2
+        if pairs < 0:
+            break
+        j += step
+    return tall
 
 
 def _char(char: str, level: int, scale: float) -> float:
