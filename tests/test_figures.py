@@ -13,7 +13,8 @@ import sympy
 import symconv as sc
 from symconv.cli import main
 from symconv.errors import ParameterError
-from symconv.figures import OPERATORS, save, scene, standalone, tikz
+from symconv.figures import OPERATORS, THEOREM_FIGURES, save, scene, standalone, tikz
+from symconv.figures.chapter import command
 from symconv.figures.scene import FIGURE_NOTATION
 from symconv.latex import latex
 from symconv.spec import conv_window
@@ -182,3 +183,43 @@ def test_figure_command(tmp_path, capsys):
     assert main(["figure", "corr2d", "--n", "5", "--k", "3", "-o", str(tmp_path / "fig.jpg")]) == 2
     assert "-o: got" in capsys.readouterr().err
     assert set(OPERATORS) >= {"corr2d", "conv2d", "conv_transpose2d", "max_pool2d", "avg_pool2d", "grad_input"}
+
+
+@pytest.mark.parametrize("name", sorted(THEOREM_FIGURES))
+def test_each_theorem_figure_is_a_registered_theorem_s_scene_with_every_window(name):
+    fig = THEOREM_FIGURES[name]
+    assert name in {t.name for t in sc.theorems()}
+    drawn = scene(fig.op, values=fig.values, kernel=fig.kernel, **fig.sizes)
+    assert len(drawn.windows) == drawn.out_shape[0] * drawn.out_shape[1]
+    assert tikz(drawn).count("% output cell") == len(drawn.windows)
+    assert command(fig).startswith(f"symconv figure {fig.op} ")
+
+
+def test_theorem_figures_show_what_the_theorem_says():
+    dilated = scene(**_call(THEOREM_FIGURES["dilation_eq_zero_insertion"]))
+    rows = {r for r, _c in dilated.windows[0].cells}
+    assert sorted(rows) == [0, 2]  # dilation 2: the taps are two cells apart
+    strided = scene(**_call(THEOREM_FIGURES["stride_eq_subsample"]))
+    every = scene(**{**_call(THEOREM_FIGURES["stride_eq_subsample"]), "s": 1})
+    starts = {f.cells[0] for f in every.windows}
+    assert {f.cells[0] for f in strided.windows} == {(r, c) for r, c in starts if r % 2 == 0 and c % 2 == 0}
+    pooled = scene(**_call(THEOREM_FIGURES["max_pool_window_permutation"]))
+    cells = [set(f.cells) for f in pooled.windows]
+    assert all(a.isdisjoint(b) for a, b in itertools.combinations(cells, 2))  # non-overlapping windows
+
+
+def _call(fig):
+    return {"op": fig.op, "values": fig.values, "kernel": fig.kernel, **fig.sizes}
+
+
+def test_figure_command_draws_a_theorem_s_figure_at_its_own_sizes(tmp_path, capsys):
+    assert main(["figure", "dilation_eq_zero_insertion"]) == 0
+    assert capsys.readouterr().out.startswith(r"\begin{tikzpicture}")
+    assert main(["figure", "stride_eq_subsample", "--n", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "--n: got 3; expected no size flag with the theorem stride_eq_subsample" in err
+    assert main(["figure", "corr2d", "--k", "3"]) == 2
+    assert "--n: got None; expected an input size for the operator corr2d" in capsys.readouterr().err
+    with pytest.raises(SystemExit):  # no window figure shows a shift: argparse names the choices
+        main(["figure", "shift_invariance"])
+    assert "invalid choice: 'shift_invariance'" in capsys.readouterr().err

@@ -11,7 +11,7 @@ import pytest
 
 import symconv as sc
 from symconv.cli import main
-from symconv.figures import CHAPTER_FIGURES, chapter_figures
+from symconv.figures import CHAPTER_FIGURES, THEOREM_FIGURES, chapter_figures
 from symconv.latex import Notation, chapter, collect, theorem_section
 from symconv.latex.derivation import derivation_rows, is_trivial, rearranges
 from symconv.latex.document import PREAMBLE, Style, families, part_plan, preamble, theorem_notation
@@ -258,6 +258,17 @@ def test_the_figures_are_where_the_notes_have_pictures(results):
     assert tex.count(r"\begin{tikzpicture}") == sum(len(v) for v in CHAPTER_FIGURES.values())
     assert tex.index(r"\begin{tikzpicture}") > tex.index("6.1.2 The convolution operation")
     assert "% dropped window" in tex  # the ceil-mode figure shows the window PyTorch drops
+
+
+def test_the_report_shows_each_theorem_s_figure_under_it(built):
+    tex = built["report", "en"][0]
+    sections = sum(len(v) for v in CHAPTER_FIGURES.values())
+    assert tex.count(r"\begin{tikzpicture}") == sections + len(THEOREM_FIGURES)
+    for name in THEOREM_FIGURES:  # after the theorem's label, before the next theorem's
+        start = tex.index(rf"\label{{thm:{name}}}")
+        end = tex.find(r"\label{thm:", start + 1)
+        assert r"\begin{tikzpicture}" in tex[start : end if end > 0 else None], name
+    assert built["notes", "en"][0].count(r"\begin{tikzpicture}") == sections  # the notes keep their page budget
 
 
 @needs_tex

@@ -13,7 +13,7 @@ window sliding.  ``symconv figure OP …`` is the command line.
 True
 """
 
-from .chapter import CHAPTER_FIGURES, chapter_figures
+from .chapter import CHAPTER_FIGURES, THEOREM_FIGURES, chapter_figures
 from .raster import save
 from .scene import OPERATORS, Frame, Grid, Scene, scene
 from .tikz import standalone, tikz
@@ -21,6 +21,7 @@ from .tikz import standalone, tikz
 __all__ = [
     "CHAPTER_FIGURES",
     "OPERATORS",
+    "THEOREM_FIGURES",
     "Frame",
     "Grid",
     "Scene",

@@ -1,9 +1,12 @@
-"""The figures of the chapter: one where the notes have a picture of windows (data).
+"""The figures of the chapter: one where the notes have a picture of windows, one per theorem (data).
 
 :data:`CHAPTER_FIGURES` maps a section of the notes to the scenes drawn
-there, with a caption in English and Chinese; :func:`chapter_figures` is
-the hook :func:`symconv.latex.chapter` calls for each section
-(``symconv notes`` passes it).
+there, :data:`THEOREM_FIGURES` a theorem to the scene that shows what it
+states (where a window figure can show it), each with a caption in English
+and Chinese.  :func:`chapter_figures` is the hook
+:func:`symconv.latex.chapter` calls for each section, and in the report
+style for each theorem (``symconv notes`` passes it);
+``symconv figure THEOREM`` draws a theorem's scene.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ..latex.notation import Notation
 from .scene import scene
 from .tikz import tikz
 
-__all__ = ["CHAPTER_FIGURES", "ChapterFigure", "chapter_figures", "command"]
+__all__ = ["CHAPTER_FIGURES", "THEOREM_FIGURES", "ChapterFigure", "chapter_figures", "command"]
 
 NOTES_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
 NOTES_K = [[0, 1], [2, 3]]
@@ -111,13 +114,117 @@ CHAPTER_FIGURES: Mapping[str, tuple[ChapterFigure, ...]] = MappingProxyType(
 )
 
 
+#: Theorem -> the scene that shows it (theorems a window figure cannot show, such as the shifts, the
+#: DFT or the linearity, have none).
+THEOREM_FIGURES: Mapping[str, ChapterFigure] = MappingProxyType(
+    {
+        "fc_to_corr": ChapterFigure(
+            "corr2d",
+            {"n": 4, "k": 3, "p": 1},
+            None,
+            None,
+            "A local, translation-invariant layer with Δ = 1: every output cell reads the same 3 x 3 kernel "
+            "V over its window of the input padded by Δ.",
+            "Δ = 1 的局部、平移不变层：每个输出元素都用同一个 3 x 3 卷积核 V 读取填充 Δ 后输入中的窗口。",
+        ),
+        "corr_eq_toeplitz_matmul": ChapterFigure(
+            "corr2d",
+            {"n": 3, "k": 2},
+            None,
+            None,
+            "Each output cell is one row of T(W): the kernel's taps placed at the cells of its window, zero elsewhere.",
+            "每个输出元素对应 T(W) 的一行：卷积核元素放在其窗口的位置上，其余为零。",
+        ),
+        "corr_eq_im2col_matmul": ChapterFigure(
+            "corr2d",
+            {"n": 3, "k": 2},
+            None,
+            None,
+            "Each window, read row by row, is one column of unfold(X); the kernel read the same way is the row "
+            "that multiplies it.",
+            "每个窗口按行读出即 unfold(X) 的一列；同样读出的卷积核就是与之相乘的行向量。",
+        ),
+        "grad_input_eq_toeplitz_transpose": ChapterFigure(
+            "grad_input",
+            {"n": 4, "k": 2},
+            None,
+            None,
+            "The transpose of T(W) applied to vec(δ): each error term goes back to the cells of its window, "
+            "which is a transposed convolution of δ.",
+            "T(W) 的转置乘以 vec(δ)：每个误差项传回其窗口中的各个位置，即 δ 的转置卷积。",
+        ),
+        "corr_adjoint_transpose": ChapterFigure(
+            "conv_transpose2d",
+            {"n": 4, "k": 2, "s": 2},
+            None,
+            None,
+            "The adjoint of a stride-2 correlation: the transposed convolution stretches Y by the stride, pads "
+            "it and correlates with the flipped kernel.",
+            "步长为 2 的互相关的伴随：转置卷积按步长把 Y 插零、填充，再与翻转的卷积核做互相关。",
+        ),
+        "full_conv_assoc": ChapterFigure(
+            "conv2d",
+            {"n": 2, "k": 2, "p": 1},
+            None,
+            None,
+            "The wide convolution of two 2 x 2 kernels, the kernel of the two layers stacked: padding k - 1 "
+            "on each side, a 3 x 3 result.",
+            "两个 2 x 2 卷积核的宽卷积，即两层叠加后的卷积核：每边填充 k - 1，结果为 3 x 3。",
+        ),
+        "stacked_conv_eq_single": ChapterFigure(
+            "corr2d",
+            {"n": 5, "k": 3},
+            None,
+            None,
+            "Two stacked 3 x 3 layers: each cell of the 3 x 3 middle layer reads a 3 x 3 window, so an output "
+            "cell sees the 5 x 5 input.",
+            "两层 3 x 3 卷积叠加：中间层 3 x 3 的每个元素读取一个 3 x 3 窗口，因此一个输出元素看到 5 x 5 的输入。",
+        ),
+        "dilation_eq_zero_insertion": ChapterFigure(
+            "corr2d",
+            {"n": 5, "k": 2, "d": 2},
+            None,
+            None,
+            "Dilation 2: the window's taps are two cells apart, as if the kernel were stretched by zeros.",
+            "空洞率 2：窗口中相邻的卷积核元素相隔两格，如同卷积核中插入了零。",
+        ),
+        "stride_eq_subsample": ChapterFigure(
+            "corr2d",
+            {"n": 5, "k": 3, "s": 2},
+            None,
+            None,
+            "Stride 2: the windows of a stride-1 correlation that start at every second cell.",
+            "步长 2：步长为 1 的互相关中每隔一个位置开始的那些窗口。",
+        ),
+        "avg_pool_eq_corr": ChapterFigure(
+            "avg_pool2d",
+            {"n": 4, "k": 2},
+            NOTES_X4,
+            None,
+            "Average pooling with a 2 x 2 window and stride 2: a correlation with the constant kernel 1/4.",
+            "2 x 2 窗口、步长 2 的平均池化：与常数卷积核 1/4 的互相关。",
+        ),
+        "max_pool_window_permutation": ChapterFigure(
+            "max_pool2d",
+            {"n": 4, "k": 2},
+            NOTES_X4,
+            None,
+            "Non-overlapping windows: permuting the cells inside any window leaves every maximum unchanged.",
+            "互不重叠的窗口：在任一窗口内置换元素，各窗口的最大值不变。",
+        ),
+    }
+)
+
+
 def command(fig: ChapterFigure) -> str:
     """The ``symconv figure`` command line that draws the same scene (symbolic inputs).
 
     >>> command(CHAPTER_FIGURES["6.2.2"][0])
-    'symconv figure corr2d --n 3 --k 2 --p 1 --s 3,2 -o figure.svg'
+    'symconv figure corr2d --numeric --n 3 --k 2 --p 1 --s 3,2 -o figure.svg'
     """
     parts = ["symconv", "figure", fig.op]
+    if fig.values is not None:
+        parts.append("--numeric")
     for key, value in fig.sizes.items():
         if key == "ceil":
             parts.append("--ceil")
@@ -128,10 +235,12 @@ def command(fig: ChapterFigure) -> str:
 
 
 @functools.cache
-def _pictures(section: str, lang: str) -> tuple[Block, ...]:
-    """The section's pictures, drawn once per run (the .tex and the .md of one ``symconv notes`` share them)."""
+def _pictures(place: str, lang: str) -> tuple[Block, ...]:
+    """The pictures of a section or a theorem, drawn once per run (the .tex and the .md of one
+    ``symconv notes`` share them)."""
     blocks: list[Block] = []
-    for fig in CHAPTER_FIGURES.get(section, ()):
+    figures = (THEOREM_FIGURES[place],) if place in THEOREM_FIGURES else CHAPTER_FIGURES.get(place, ())
+    for fig in figures:
         sc = scene(fig.op, values=fig.values, kernel=fig.kernel, **fig.sizes)
         caption = fig.zh if lang == "zh" else fig.en
         blocks.append(
@@ -144,16 +253,19 @@ def _pictures(section: str, lang: str) -> tuple[Block, ...]:
     return tuple(blocks)
 
 
-def chapter_figures(section: str, notation: Notation | None = None, lang: str = "en") -> list[Block]:
-    """The pictures of one section of the notes, as TikZ blocks (with the command that draws each).
+def chapter_figures(place: str, notation: Notation | None = None, lang: str = "en") -> list[Block]:
+    """The pictures of one section of the notes (``"6.1.4"``) or of one theorem (its name), as TikZ blocks
+    with the command that draws each.
 
     >>> [type(b).__name__ for b in chapter_figures("6.1.4")]
     ['Picture']
-    >>> chapter_figures("9.9")
-    []
+    >>> [type(b).__name__ for b in chapter_figures("stride_eq_subsample")]
+    ['Picture']
+    >>> chapter_figures("9.9"), chapter_figures("shift_invariance")
+    ([], [])
     """
     del notation  # figures use their own compact notation (x_{u,v}), stated in the caption
-    return list(_pictures(section, lang))
+    return list(_pictures(place, lang))
 
 
 chapter_figures.sections = tuple(CHAPTER_FIGURES)  # type: ignore[attr-defined]  # shown even without a theorem

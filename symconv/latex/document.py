@@ -165,6 +165,8 @@ BACKEND_NAMES: Mapping[str, str] = MappingProxyType({"numpy": "NumPy", "torch": 
 
 Progress = Callable[[int, int, str], None]
 Results = Mapping[str, tuple[ProofResult, ProofResult | None]]
+#: Pictures of a place (a section such as ``"6.1.2"``, or a theorem's name in the report style), the
+#: notation and the language -> blocks.
 FigureHook = Callable[[str, Notation, str], list[Block]]
 
 
@@ -174,7 +176,8 @@ class Style:
 
     ``numbers`` maps the theorems shown to their numbers (filled by :func:`chapter_blocks`), so that a
     reference is ``Theorem~\\ref{…}`` only to a theorem that is in the document.  ``sizes`` gives the
-    worked instance at chosen sizes; ``figures`` adds the pictures of a section of the notes.
+    worked instance at chosen sizes; ``figures`` adds the pictures of a section of the notes (and, in the
+    report, those of each theorem).
     """
 
     name: str = "notes"
@@ -900,7 +903,7 @@ def part_plan(parts: Sequence[Part]) -> list[tuple[int, tuple[int, ...]]]:
 
     >>> from symconv.prove import prove
     >>> part_plan(parts_of(get("corr_bilinear"), prove("corr_bilinear", general=True)))
-    [(2, (0,)), (3, (1,))]
+    [(2, (0, 4)), (3, (1, 5))]
     """
     kinds: dict[str, list[tuple[int | None, int]]] = {}
     for k, part in enumerate(parts):
@@ -1693,6 +1696,8 @@ def chapter_blocks(results: Results, notation: Notation, fmt: str, style: Style 
                 blocks += family_blocks(group, results, style)
             else:
                 blocks += theorem_blocks(group[0], *results[group[0].name], style=style)
+                if style.report and style.figures is not None:  # the report shows each theorem's picture
+                    blocks += style.figures(group[0].name, notation, style.lang)
     return blocks
 
 
