@@ -4,6 +4,7 @@ import pytest
 import sympy
 from sympy import IndexedBase, KroneckerDelta, Piecewise
 
+from symconv import kernel
 from symconv.kernel import (
     Context,
     KernelError,
@@ -295,3 +296,17 @@ def test_the_kernel_never_calls_terms_equal_that_differ_somewhere(term, seed):
         for left, right in zip(_values(term, seed), _values(other, seed)):
             if left is not None and right is not None:
                 assert left[2] == right[2], (term, other, left)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(_terms(depth=3))
+def test_free_symbols_are_sympy_s(term):
+    """The kernel's memoised walk finds exactly the free symbols SymPy's ``free_symbols`` defines (every
+    capture check and fresh name rests on it)."""
+    labels = {b.label for b in term.atoms(IndexedBase)}
+    want = {s for s in term.free_symbols if isinstance(s, sympy.Symbol) and s not in labels}
+    assert kernel.free_symbols(term) == want
+    derivative = sympy.Derivative(sympy.Function("f")(term), _FREE[0])
+    assert kernel.free_symbols(derivative) == {
+        s for s in derivative.free_symbols if isinstance(s, sympy.Symbol) and s not in labels
+    }
