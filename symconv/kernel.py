@@ -332,25 +332,8 @@ def _free(node: sympy.Basic) -> frozenset[Symbol]:
     return frozenset(s for s in node.free_symbols if isinstance(s, Symbol))  # anything else: SymPy's own
 
 
-#: Nodes whose free symbols are their arguments' (no binder, no override of ``free_symbols``).
-_NO_BINDER = (
-    Add,
-    Mul,
-    Pow,
-    Piecewise,
-    sympy.functions.elementary.piecewise.ExprCondPair,
-    Relational,
-    BooleanFunction,
-    KroneckerDelta,
-    sympy.floor,
-    sympy.ceiling,
-    sympy.Mod,
-    sympy.Max,
-    sympy.Min,
-    sympy.Abs,
-    sympy.Tuple,
-    AppliedUndef,
-)
+#: Nodes of the term language whose free symbols are their arguments' (no binder, no override).
+_NO_BINDER = tuple(t for t in TERMS if t not in (Symbol, IndexedBase, Indexed, sympy.Sum, sympy.Product, Derivative))
 
 
 def _binders(expr: Any) -> list[Symbol]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -390,3 +392,20 @@ def test_latex_command_writes_a_pdf(tmp_path):
     target = tmp_path / "one.pdf"
     assert main(["latex", "full_conv_comm", "-o", str(target), "--backend", "numpy"]) == 0
     assert target.read_bytes().startswith(b"%PDF")
+
+
+def test_the_chapter_is_the_same_whatever_the_hash_seed(tmp_path):
+    """The kernel builds conditions in an order that follows Python's string hashing; the chapter a lecturer
+    commits must not change from one run to the next."""
+    texts = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"seed{seed}.tex"
+        subprocess.run(
+            [sys.executable, "-m", "symconv", "notes", "-q", "--theorem", "shift_equivariance_interior"]
+            + ["--backend", "numpy", "--jobs", "1", "-o", str(out)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            check=True,
+            timeout=300,
+        )
+        texts.append(out.read_text(encoding="utf-8"))
+    assert r"\mathbf{1}[" in texts[0] and texts[0] == texts[1]

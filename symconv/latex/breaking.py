@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from .width import math_width
 
@@ -135,32 +135,40 @@ def _width(tex: str, level: int) -> float:
     return math_width(_balanced(tex), level)
 
 
+def _tokens(tex: str) -> Iterator[tuple[int, str | None, int]]:
+    r"""The tokens of ``tex``: (start, command name or ``None`` for a character, brace depth before it).
+
+    >>> [(i, name, depth) for i, name, depth in _tokens(r"a{\left(b}")]
+    [(0, None, 0), (1, None, 0), (2, 'left', 1), (7, None, 1), (8, None, 1), (9, None, 1)]
+    """
+    depth = 0
+    i = 0
+    while i < len(tex):
+        if tex[i] == "\\":
+            m = _COMMAND.match(tex, i)
+            assert m is not None
+            yield i, m.group(1), depth
+            i = m.end()
+            continue
+        yield i, None, depth
+        depth += {"{": 1, "}": -1}.get(tex[i], 0)
+        i += 1
+
+
 def _groups(word: str) -> list[tuple[int, int, int, int]]:
     r"""The outermost bracket pairs that open and close inside a word (at brace depth 0): (start of
     ``\left``, start of the inside, end of the inside, end of ``\right`` and its delimiter)."""
     found = []
     stack: list[tuple[int, int]] = []
-    depth = 0
-    i = 0
-    while i < len(word):
-        ch = word[i]
-        if ch == "\\":
-            m = _COMMAND.match(word, i)
-            assert m is not None
-            end = m.end()
-            if m.group(1) in ("left", "right") and depth == 0:
-                d = _DELIMITER.match(word, end)
-                stop = d.end() if d else end
-                if m.group(1) == "left":
-                    stack.append((i, stop))
-                elif stack:
-                    start, inner = stack.pop()
-                    found.append((start, inner, i, stop))
-                end = stop
-            i = end
-            continue
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        i += 1
+    for i, name, depth in _tokens(word):
+        if name in ("left", "right") and depth == 0:
+            d = _DELIMITER.match(word, i + len(name) + 1)
+            stop = d.end() if d else i + len(name) + 1
+            if name == "left":
+                stack.append((i, stop))
+            elif stack:
+                start, inner = stack.pop()
+                found.append((start, inner, i, stop))
     return [g for g in found if not any(o[0] < g[0] and g[3] <= o[3] for o in found)]
 
 
@@ -178,21 +186,12 @@ def _braced(tex: str, i: int) -> int:
 def _top_level(tex: str, pattern: str, pairs_too: bool = False) -> list[int]:
     """Where ``pattern`` starts at brace depth 0, outside bracket pairs (or inside them too)."""
     out = []
-    depth = pairs = 0
-    i = 0
-    while i < len(tex):
+    pairs = 0
+    for i, name, depth in _tokens(tex):
         if depth == 0 and (pairs == 0 or pairs_too) and tex.startswith(pattern, i):
             out.append(i)
-        ch = tex[i]
-        if ch == "\\":
-            m = _COMMAND.match(tex, i)
-            assert m is not None
-            if m.group(1) in ("left", "right"):
-                pairs += 1 if m.group(1) == "left" else -1
-            i = m.end()
-            continue
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        i += 1
+        if name in ("left", "right"):
+            pairs += 1 if name == "left" else -1
     return out
 
 
@@ -282,24 +281,14 @@ def _balanced(line: str) -> str:
     r"""A line with every bracket pair it cuts closed or reopened by a null delimiter (``\right.``,
     ``\left.``)."""
     open_, unmatched = 0, 0
-    depth = 0
-    i = 0
-    while i < len(line):
-        ch = line[i]
-        if ch == "\\":
-            m = _COMMAND.match(line, i)
-            assert m is not None
-            if depth == 0 and m.group(1) == "left":
-                open_ += 1
-            elif depth == 0 and m.group(1) == "right":
-                if open_:
-                    open_ -= 1
-                else:
-                    unmatched += 1
-            i = m.end()
-            continue
-        depth += {"{": 1, "}": -1}.get(ch, 0)
-        i += 1
+    for _i, name, depth in _tokens(line):
+        if depth == 0 and name == "left":
+            open_ += 1
+        elif depth == 0 and name == "right":
+            if open_:
+                open_ -= 1
+            else:
+                unmatched += 1
     return r"\left. " * unmatched + line + r" \right." * open_
 
 

@@ -552,7 +552,9 @@ class SymconvLatexPrinter(LatexPrinter):
         return extended, [c for k, c in enumerate(conds) if k not in used]
 
     def _conditions(self, conds: Iterable[sympy.Basic]) -> str:
-        r"""Conditions joined by commas, bounds of one term merged into a chain (``1 \le a \le k_{h}``)."""
+        r"""Conditions joined by commas, bounds of one term merged into a chain (``1 \le a \le k_{h}``), in
+        SymPy's canonical order (the kernel builds them in an order that varies from run to run)."""
+        conds = sorted(conds, key=sympy.default_sort_key)
         with self._abbreviating():
             return ",\\ ".join(self.chain_tex(c) if isinstance(c, tuple) else self._print(c) for c in chains(conds))
 
