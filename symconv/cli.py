@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import dataclasses
 import json
 import os
 import re
@@ -94,6 +95,8 @@ def _run(
         result = both_levels(get(name), concrete)
         if result.verdict != "proved" and not general:
             result = concrete  # no all-sizes proof reached: report what the concrete level shows
+    elif not sizes and get(name).no_general:  # say why there is no all-sizes form (issue 13)
+        result = dataclasses.replace(concrete, detail=f"{concrete.detail}; all sizes: none ({get(name).no_general})")
     for backend in backends:
         result.checks[backend] = check_result(concrete, backend)
     result.seconds = time.perf_counter() - start

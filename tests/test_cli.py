@@ -32,6 +32,9 @@ def test_prove_all_json(capsys):
     assert all(d["verdict"] == get(n).expected for n, d in by_name.items())
     assert all(d["counterexample"] for d in data if d["verdict"] == "refuted")
     assert all(d["checks"]["numpy"] == "ok" and d["checks"]["torch"] == "ok" for d in data)
+    concrete_only = [d for d in data if d["level"] == "concrete"]  # each says why it has no all-sizes form
+    assert concrete_only and all("; all sizes: none (" in d["detail"] for d in concrete_only)
+    assert "roots of unity" in by_name["circular_conv_theorem"]["detail"]
     assert captured.err == ""  # no progress under --json: stdout is the JSON, stderr stays quiet
 
 
