@@ -17,7 +17,7 @@ import symconv.symbolic as symbolic
 import symconv.symbolic.ops as ops
 import symconv.symbolic.window as window
 from symconv.formal import Axis, conv, corr, indices, layer_loss, rot180
-from symconv.kernel import KernelError, Proof, Statement, Sum, by_solver, equal
+from symconv.kernel import Context, KernelError, Proof, Statement, Sum, by_solver, equal, induction
 from symconv.prove import both_levels, exact, general, prove
 from symconv.prove.bridge import bridge
 from symconv.theorems import registry
@@ -112,20 +112,61 @@ def test_sequential_renaming_is_not_equality():
 
 
 def test_renaming_may_not_capture_a_free_variable():
-    st = Statement("capture", Sum(i * X[i], (i, 1, n)), i * Sum(X[j], (j, 1, n)))
-    with pytest.raises(KernelError, match="qed"):
-        Proof(st).qed()
+    with pytest.raises(KernelError, match="bound variable i has the name of a free symbol"):
+        Statement("capture", Sum(i * X[i], (i, 1, n)), i * Sum(X[j], (j, 1, n)))  # Σ_i i·X_i ≠ i·Σ_j X_j
     free_i = Statement("capture_free", Sum(i * X[j], (j, 1, n)), 0)
     with pytest.raises(KernelError, match="captured"):
         Proof(free_i).reindex(j, i, i)  # renaming the bound j to i would capture the free i
 
 
 def test_a_factor_is_not_pulled_into_a_sum_binding_its_name():
-    st = Statement("pull_in", i * Sum(X[i], (i, 1, n)), Sum(i * X[i], (i, 1, n)))
-    p = Proof(st).push(i)  # renames the bound i
-    assert not equal(p.current, st.rhs)
+    with pytest.raises(KernelError, match="bound variable i has the name of a free symbol"):
+        Statement("pull_in", i * Sum(X[i], (i, 1, n)), Sum(i * X[i], (i, 1, n)))  # i·Σ_i X_i ≠ Σ_i i·X_i
+
+
+# --- 2b. a bound variable is never confused with a free one or an enclosing one (found in review) ------
+
+
+def test_a_hypothesis_on_a_free_symbol_never_reaches_a_bound_variable_of_its_name():
+    """Σ_{n=1}^{5} [n = 1] is 1; under the hypothesis n = 1 about the free n, ``decide`` inside the sum
+    (or a rewrite by the hypothesis) once made it 5 (and Σ_{n=1}^{2} n = 6 under n = 3)."""
+    (t,) = indices("t")
+    with pytest.raises(KernelError, match="bound variable t has the name of a free symbol"):
+        Statement("decide_bound", Sum(Piecewise((1, sympy.Eq(t, 1)), (0, True)), (t, 1, 5)), 5, (sympy.Eq(t, 1),))
+    with pytest.raises(KernelError, match="bound variable t has the name of a free symbol"):
+        Statement("rewrite_bound", Sum(t, (t, 1, 2)), 6, (sympy.Eq(t, 3),))
+    st = Statement("decide_ok", Sum(Piecewise((1, sympy.Eq(j, 1)), (0, True)), (j, 1, 5)), 5, (sympy.Eq(t, 1),))
+    with pytest.raises(KernelError):
+        Proof(st).decide().count(j).qed()
+
+
+def test_nested_sums_may_not_bind_one_name_twice():
+    """Σ_{i=1}^{2} Σ_{i=1}^{3} i = 12 and Σ_{i=1}^{3} Σ_{i=1}^{2} i = 9 once came out equal by ``exchange``."""
+    with pytest.raises(KernelError, match="bound variable i has the name of an enclosing bound variable"):
+        Statement("shadow", Sum(Sum(i, (i, 1, 3)), (i, 1, 2)), Sum(Sum(i, (i, 1, 2)), (i, 1, 3)))
+
+
+def test_induction_starts_at_an_integer():
+    """From m ≥ 1/2: 2·(1/2)·k = k (base) and 2mk = k ⊢ 2(m+1)k = k (step) once gave 2km = k, false at m = k = 1."""
+    m, k = indices("m k")
+    half = sympy.Rational(1, 2)
+    st = Statement("half", 2 * m * k, k, (sympy.Ge(m, half),))
+    base = by_solver(Statement("half_base", 2 * half * k, k))
+    step = by_solver(Statement("half_step", 2 * (m + 1) * k, k, (sympy.Ge(m, half), sympy.Eq(2 * m * k, k))))
+    with pytest.raises(KernelError, match="induction: start: 1/2 is not an integer term"):
+        induction(st, m, half, base, step)
+
+
+def test_a_branch_condition_on_entries_does_not_reach_inside_a_derivative():
+    """Where X₁ = X₂, X₁² and X₁X₂ agree, but their derivatives in X₁ (2X₁ and X₂) do not: the two sides
+    below differ at X₁ = X₂ = 1 (2 against 1), and once compared equal under the branch condition."""
+    lhs = Piecewise((sympy.Derivative(X[1] ** 2, X[1]), sympy.Eq(X[1], X[2])), (0, True))
+    rhs = Piecewise((sympy.Derivative(X[1] * X[2], X[1]), sympy.Eq(X[1], X[2])), (0, True))
+    assert not equal(lhs, rhs, Context(()))
     with pytest.raises(KernelError, match="qed"):
-        p.qed()
+        Proof(Statement("local", lhs, rhs)).qed()
+    same = Piecewise((sympy.Derivative(X[1] ** 2, X[1]), sympy.Eq(X[1], X[2])), (0, True))
+    assert equal(lhs, same, Context(()))  # the comparison itself still works
 
 
 # --- 3. side conditions are entailed by the hypotheses, never assumed -----------------------------------
