@@ -9,6 +9,7 @@ only under an unstated condition, up to a shift, a rounding, or a typo —
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -58,14 +59,19 @@ def theorem(name: str, *, general: bool | None = None) -> Finding:
     """Holds when the registered theorem is proved (all sizes when it has a general proof)."""
 
     thm = get(name)
-    use_general = bool(thm.general) if general is None else general
-    result = prove(name, general=use_general)
+    result = _proved(name, bool(thm.general) if general is None else general)
     scope = result.scope if result.level == "general" else "the registered sizes"
     if result.verdict == thm.expected == "proved":
         return Finding("holds", f"proved for {scope}: {name} ({result.method})")
     return Finding(
         "fails" if result.verdict == "refuted" else "imprecise", f"{name}: {result.verdict} ({result.detail})"
     )
+
+
+@functools.cache
+def _proved(name: str, general: bool) -> ProofResult:
+    """One proof per theorem and level in a process: several audit items cite the same theorem."""
+    return prove(name, general=general)
 
 
 def example(compute: Callable[[Any], Any], expected: Any, what: str) -> Finding:

@@ -27,7 +27,8 @@ from ..latex.text import Segment, unicode_text
 from ..latex.titles import formula, title
 from ..latex.words import say
 from ..prove.exact import symbol_prefix
-from ..theorems.registry import theorems
+from ..theorems.registry import get, theorems
+from .findings import VERDICTS
 
 __all__ = ["AUDIT_SUFFIXES", "OPERATOR_FORMULAS", "correction_segments", "counterexample_math", "render_audit"]
 
@@ -38,12 +39,11 @@ OPERATOR_FORMULAS: Mapping[str, str] = MappingProxyType(
         r"[\mathbf{X}]_{i+a-1,j+b-1} [\mathbf{W}]_{a,b}",
     }
 )
-VERDICT_WORDS = {"holds": "holds", "fails": "fails", "imprecise": "imprecise"}
 _NAME = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\bcorr2d\b")
 
 
 def _theorem_formula(name: str, notation: Notation) -> list[Segment]:
-    thm = next(t for t in theorems() if t.name == name)
+    thm = get(name)
     tex = formula(thm)
     segs: list[Segment] = [("math", tex)] if tex else prose(thm.statement.split("  (")[0], notation)
     return [*segs, ("text", f" ({title(thm)})")]
@@ -138,7 +138,7 @@ def _cjk(rows: Sequence[Mapping[str, Any]]) -> bool:
 
 
 def _row_blocks(row: Mapping[str, Any], notation: Notation) -> list[Block]:
-    verdict = VERDICT_WORDS.get(row["verdict"], row["verdict"]) + (f" ({row['kind']})" if row.get("kind") else "")
+    verdict = row["verdict"] + (f" ({row['kind']})" if row.get("kind") else "")
     blocks: list[Block] = [
         Heading(3, f"{row['section']} {row['title']}"),
         para(("text", "The notes: "), breakable(prose(str(row["claim"]), notation))),
@@ -172,7 +172,7 @@ def render_audit(rows: Sequence[Mapping[str, Any]], fmt: str, notation: Notation
     if fmt not in ("tex", "md"):
         raise ParameterError("fmt", fmt, "'tex' or 'md'")
     notation = notation or Notation()
-    counts = {v: sum(r["verdict"] == v for r in rows) for v in VERDICT_WORDS}
+    counts = {v: sum(r["verdict"] == v for r in rows) for v in VERDICTS}
     summary = f"{len(rows)} items: {counts['holds']} hold, {counts['fails']} fail, {counts['imprecise']} imprecise."
     table_rows = []
     for r in rows:

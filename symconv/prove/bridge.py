@@ -18,12 +18,10 @@ from typing import Any
 
 import sympy
 
-from ..kernel import EvalError, evaluate, free_symbols
+from ..kernel import EvalError, evaluate, free_symbols, same_value
 from ..sizes import normalize_sizes, size_label
-from ..symbolic.tensor import symbols
-from ..systems import SYMPY
 from ..theorems.registry import General, Theorem
-from .exact import parts, symbol_prefix
+from .exact import parts, symbolic_sides
 
 __all__ = ["BridgeReport", "bridge"]
 
@@ -75,7 +73,7 @@ def _values(spec: General) -> BridgeReport:
         got = spec.value(point)
         if got is None:
             continue
-        if sympy.simplify(lhs - got) != 0 or sympy.simplify(rhs - got) != 0:
+        if not (same_value(lhs, got) and same_value(rhs, got)):
             return BridgeReport(points, 0, f"{_show(point)}: formal sides {lhs}, {rhs}; the operators give {got}")
         points += 1
     return BridgeReport(points, 0)
@@ -92,9 +90,9 @@ def _entries(thm: Theorem, spec: General) -> BridgeReport:
         indices = {var for var, _lo, _hi in spec.entry}
         if not _holds(tuple(h for h in st.hyps if not free_symbols(h) & indices), env, {}):
             continue  # a size outside the statement's hypotheses (e.g. s = 1 for the wide forms)
-        inputs = {name: symbols(symbol_prefix(name), shape) for name, shape in thm.shapes(sizes).items()}
+        inputs, lhs_sym, rhs_sym = symbolic_sides(thm, sizes)  # shared with the concrete level's cache
         where = size_label(sizes)
-        sides = [parts(side) for side in thm.sides(SYMPY, **inputs, **sizes)]
+        sides = [parts(lhs_sym), parts(rhs_sym)]
         if any(len(side) <= spec.part for side in sides):
             return BridgeReport(points, entries, f"{where}: the operators give no form number {spec.part}")
         lhs_op, rhs_op = (side[spec.part] for side in sides)
@@ -119,7 +117,7 @@ def _entries(thm: Theorem, spec: General) -> BridgeReport:
             except EvalError as err:
                 return BridgeReport(points, entries, f"{where}, entry {index}: {err}")
             for side, value, op in zip(("lhs", "rhs"), formal, (lhs_op[cell], rhs_op[cell])):
-                if sympy.expand(value - op) != 0:
+                if not same_value(value, op):
                     return BridgeReport(
                         points, entries, f"{where}, entry {index}: formal {side} {value}, the operators {op}"
                     )

@@ -30,10 +30,9 @@ from ..symbolic import corr1d, corr2d, corr2d_multi_in_out
 from ..symbolic.tensor import entries, symbols
 from ..symbolic.window import axis_windows
 from ..systems import NUMPY, System
+from .arithmetic import Point, grid_of
 from .grid import register_on_grid
 from .registry import General, Theorem
-
-Point = dict[Any, Any]
 
 
 def _register(name, section, statement, hypotheses, general, concrete, checker) -> None:
@@ -101,21 +100,6 @@ def count_out(st: Statement) -> Thm:
             return pr.qed()
         var, lo, hi = inner[0].limits[0]
         pr = pr.count(var, why=f"{var} takes {hi - lo + 1} values")
-
-
-def grid_of(*axes: tuple[Any, Any]) -> Callable[[], Iterator[Point]]:
-    """A bridge grid: every combination of the values given for each formal symbol (an int pins it).
-
-    >>> [sorted(point.values()) for point in grid_of((c_i, (1, 2)), (c_o, 3))()]
-    [[1, 3], [2, 3]]
-    """
-
-    def grid() -> Iterator[Point]:
-        values = [(vals,) if isinstance(vals, int) else tuple(vals) for _, vals in axes]
-        for combo in itertools.product(*values):
-            yield dict(zip((sym for sym, _ in axes), combo))
-
-    return grid
 
 
 def _used(outputs: Any, inputs: Any) -> int:

@@ -27,6 +27,7 @@ from ..formal import (
     indices,
     layer_loss,
     more_sizes,
+    ranges,
     rot180,
 )
 from ..kernel import Proof, Statement, Sum, Thm, prime
@@ -260,10 +261,6 @@ FITS = (H.fits(), V.fits())
 ARRAYS = {"X": X, "W": W, "delta": D}
 
 
-def _ranges(pairs: tuple[tuple[Any, Any, Any], ...]) -> tuple[Any, ...]:
-    return tuple(r for var, lo, hi in pairs for r in (sympy.Le(lo, var), sympy.Le(var, hi)))
-
-
 def _grad_weight_proof(st: Statement) -> Thm:
     return (
         Proof(st)
@@ -289,7 +286,7 @@ general(
             "grad_weight_eq_corr",
             sympy.Derivative(ELL, W[alpha, beta]),
             corr(X, lambda p, q: dilated(D, (H, V), (p, q)), BACK, (alpha, beta), (u, v)),
-            FITS + _ranges(WEIGHT_ENTRY),
+            FITS + ranges(WEIGHT_ENTRY),
         ),
         _grad_weight_proof,
         entry=WEIGHT_ENTRY,
@@ -365,7 +362,7 @@ def _wide_swap_proof(st: Statement) -> Thm:
     )
 
 
-WIDE_HYPS = FITS + _ranges(INPUT_ENTRY) + PLAIN
+WIDE_HYPS = FITS + ranges(INPUT_ENTRY) + PLAIN
 WIDE_LHS = sympy.Derivative(ELL, X[u, v])
 WIDE_FORMS = (
     ("δ ⊗~ W", conv(D, W, ON_D, (u, v), (a, b)), _wide_conv_proof),
@@ -380,7 +377,7 @@ general(
             "grad_input_eq_full_conv",
             sympy.Derivative(ELL, X[u, v]),
             corr(lambda p, q: dilated(D, (H, V), (p, q)), rot180(W, (H, V)), TRANSPOSED, (u + H.lo, v + V.lo), (a, b)),
-            FITS + _ranges(INPUT_ENTRY),
+            FITS + ranges(INPUT_ENTRY),
         ),
         _transposed_proof,
         label="the transposed convolution",
@@ -448,7 +445,7 @@ def _bias_proof(st: Statement) -> Thm:
 general(
     "grad_bias_eq_sum",
     General(
-        Statement("grad_bias_eq_sum", sympy.Derivative(BIAS_LOSS, BIAS[c]), DELTA_SUM, FITS + _ranges(BIAS_ENTRY)),
+        Statement("grad_bias_eq_sum", sympy.Derivative(BIAS_LOSS, BIAS[c]), DELTA_SUM, FITS + ranges(BIAS_ENTRY)),
         _bias_proof,
         entry=BIAS_ENTRY,
         sizes=_channel_sizes(),
@@ -492,7 +489,7 @@ general(
             "grad_bias_per_pair",
             sympy.Derivative(channel_loss(D, _pair_layer, (H, V), q, co_g, (i, j)), BPD[c, c2]),
             DELTA_SUM,
-            FITS + _ranges(PAIR_ENTRY),
+            FITS + ranges(PAIR_ENTRY),
         ),
         _pair_proof,
         entry=PAIR_ENTRY,
@@ -609,7 +606,7 @@ general(
                 (alpha, beta),
                 (u, v),
             ),
-            FITS + _ranges(MC_WEIGHT),
+            FITS + ranges(MC_WEIGHT),
         ),
         _mc_weight_proof,
         label="∂ℓ/∂W",
@@ -624,7 +621,7 @@ general(
             "grad_multi_channel (inputs, transposed)",
             sympy.Derivative(CHANNEL_LOSS, X[c, u, v]),
             _in_group(_transposed_from(q)),
-            FITS + _ranges(MC_INPUT),
+            FITS + ranges(MC_INPUT),
         ),
         _mc_input_proof,
         label="∂ℓ/∂X, the transposed convolution",
@@ -640,7 +637,7 @@ general(
             "grad_multi_channel (inputs, wide)",
             sympy.Derivative(CHANNEL_LOSS, X[c, u, v]),
             _in_group(_wide_from(q)),
-            FITS + _ranges(MC_INPUT) + PLAIN,
+            FITS + ranges(MC_INPUT) + PLAIN,
         ),
         _mc_wide_proof,
         label="∂ℓ/∂X = Σ_q rot180(W_{q,d}) *~ δ_q",
@@ -662,7 +659,7 @@ c_in, c_out = sympy.symbols("c_i c_o", integer=True, positive=True)
 HL = IndexedBase("H")  # H^(l); X^(l+1) = f(H^(l)) feeds layer l + 1 (weights W, error term δ = δ^(l+1))
 F_PRIME = prime(ACTIVATION)
 DR_ENTRY = ((c, 1, c_in), (u, 1, H1.n), (v, 1, V1.n))
-DR_HYPS = (H1.fits(), V1.fits()) + _ranges(DR_ENTRY)
+DR_HYPS = (H1.fits(), V1.fits()) + ranges(DR_ENTRY)
 #: ℓ = Σ_q Σ_{i,j} δ_{q,i,j} Σ_e [f(H)_e * W_{q,e}]_{i,j}: layer l + 1 applied to f(H^(l))
 DR_LOSS = channel_loss(
     D,
