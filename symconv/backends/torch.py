@@ -238,8 +238,7 @@ def pad(X: Any, padding: Any, value: float = 0, *, device: str | None = None) ->
     ones = (1,) * X.dim()
     pairs = padding_pairs(padding, X.dim(), ones, ones, ones)
     value = float(entry(value, "value"))
-    added = budget.product(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs)) - budget.product(X.shape)
-    budget.charge(added, "cells added by padding", "padding", padding)
+    budget.charge_padding(X.shape, pairs, padding)
     return _F().pad(X, _flat(pairs), value=value)
 
 
