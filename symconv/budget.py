@@ -42,7 +42,7 @@ from typing import Any
 
 from .errors import BudgetError, ParameterError
 
-__all__ = ["DEFAULT_MAX_TERMS", "Count", "charge", "limit", "max_terms", "product"]
+__all__ = ["DEFAULT_MAX_TERMS", "Count", "charge", "charge_padding", "limit", "max_terms", "padding_cells", "product"]
 
 #: Symbols, cells, terms, grid points or cases one call may build.
 DEFAULT_MAX_TERMS = 1_000_000
@@ -124,3 +124,32 @@ def charge(count: int, unit: str, param: str = "size", value: Any = None) -> Non
     budget, count = limit(), int(count)
     if count > budget:
         raise BudgetError(param, Count(count, unit, value), f"at most max_terms={budget:,} {unit} ({HINT})")
+
+
+def padding_cells(plane: Iterable[int], pairs: Iterable[tuple[int, int]]) -> int:
+    """The cells that padding adds to a plane of shape ``plane``, with ``(lo, hi)`` cells per axis in ``pairs``.
+
+    The plane's own cells are not counted (they exist already).
+
+    >>> padding_cells((3, 3), ((1, 1), (0, 2)))
+    16
+    """
+    plane = tuple(plane)
+    return product(n + lo + hi for n, (lo, hi) in zip(plane, pairs)) - product(plane)
+
+
+def charge_padding(plane: Iterable[int], pairs: Iterable[tuple[int, int]], padding: Any) -> None:
+    """Refuse the :func:`padding_cells` of ``plane`` padded by ``pairs`` if they exceed the budget in force.
+
+    The error names ``padding``, the argument as the caller gave it (``pairs``
+    is its validated form).  Every implementation charges this before it
+    allocates the padded plane.
+
+    >>> charge_padding((3, 3), ((1, 1), (1, 1)), 1)
+    >>> charge_padding((1000, 1000), ((1000, 1000),) * 2, 1000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    symconv.errors.BudgetError: padding: got 1000: 8,000,000 cells added by padding; expected at most \
+max_terms=1,000,000 cells added by padding (raise ...)
+    """
+    charge(padding_cells(plane, pairs), "cells added by padding", "padding", padding)

@@ -192,12 +192,11 @@ def charge_window(w: Window, padding: Any = None) -> None:
 max_terms=1,000,000 cells added by padding (raise the budget with max_terms=, symconv.max_terms(...) or --max-terms)
     """
     extra = tuple(s - 1 for s in w.stride) if w.ceil_mode else (0,) * w.dims
-    cells = budget.product(w.size)
-    added = budget.product(n + lo + hi + e for n, (lo, hi), e in zip(w.size, w.padding, extra)) - cells
+    reach = tuple((lo, hi + e) for (lo, hi), e in zip(w.padding, extra))  # ceil mode's cells past the right padding
+    added = budget.padding_cells(w.size, reach)
     if added > budget.limit():
-        by_padding = budget.product(n + lo + hi for n, (lo, hi) in zip(w.size, w.padding)) - cells
-        if by_padding > budget.limit() or not w.ceil_mode:
-            budget.charge(added, "cells added by padding", "padding", w.padding if padding is None else padding)
+        if not w.ceil_mode or budget.padding_cells(w.size, w.padding) > budget.limit():
+            budget.charge_padding(w.size, reach, w.padding if padding is None else padding)
         budget.charge(added, "cells added (ceil mode: s - 1 per axis)", "stride", w.stride)
 
 

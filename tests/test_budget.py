@@ -136,6 +136,13 @@ def test_numeric_and_torch_budget_the_cells_padding_adds_not_the_input():
         sc.numeric.pad(X, 1000)
 
 
+def test_ceil_mode_names_the_padding_when_padding_alone_is_over_the_budget():
+    """Padding alone adds 3000² − 1000² cells; the error names it, and counts ceil mode's s − 1 extra too."""
+    with pytest.raises(sc.BudgetError, match=r"^pool2d: padding: got 1000: 8,006,001 cells added by padding;"):
+        sc.numeric.pool2d(np.ones((1000, 1000)), 2001, stride=2, padding=1000, ceil_mode=True)
+    assert budget.padding_cells((1000, 1000), ((1000, 1000),) * 2) == 8_000_000
+
+
 def test_cli_max_terms(capsys):
     assert main(["prove", "conv_eq_corr_rot180", "--size", "n=4", "--max-terms", "5", "-q"]) == 2
     assert "expected at most max_terms=5 input symbols" in capsys.readouterr().err

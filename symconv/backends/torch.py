@@ -31,7 +31,7 @@ import sympy
 from .. import budget
 from ..coerce import EXPECTED, check_ordered, entry, object_entries
 from ..errors import ParameterError, ShapeError, public
-from ..spec import as_int, conv_window, padding_pairs, pool_window, transpose_window
+from ..spec import as_int, conv_window, padding_pairs, per_dim, pool_window, transpose_window
 
 if TYPE_CHECKING:
     from torch import Tensor
@@ -238,8 +238,7 @@ def pad(X: Any, padding: Any, value: float = 0, *, device: str | None = None) ->
     ones = (1,) * X.dim()
     pairs = padding_pairs(padding, X.dim(), ones, ones, ones)
     value = float(entry(value, "value"))
-    added = budget.product(n + lo + hi for n, (lo, hi) in zip(X.shape, pairs)) - budget.product(X.shape)
-    budget.charge(added, "cells added by padding", "padding", padding)
+    budget.charge_padding(X.shape, pairs, padding)
     return _F().pad(X, _flat(pairs), value=value)
 
 
@@ -374,10 +373,7 @@ def conv_transpose(
     _check("Y", Y, (1, 2, 3), "(L,), (H, W) or (D, H, W)")
     _check("W", W, (Y.dim(),), "with the rank of Y")
     win = transpose_window(tuple(Y.shape), tuple(W.shape), stride, padding, dilation, output_padding)
-    op = tuple(
-        n - ((m - 1) * s - 2 * lo + d * (k - 1) + 1)
-        for n, m, s, (lo, _), d, k in zip(win.size, Y.shape, win.stride, win.padding, win.dilation, win.kernel)
-    )
+    op = per_dim(output_padding, "output_padding", Y.dim(), minimum=0)  # validated by transpose_window
     transpose = getattr(_F(), f"conv_transpose{Y.dim()}d")
     pads = tuple(lo for lo, _ in win.padding)
     return transpose(Y[None, None], W[None, None], None, win.stride, pads, op, 1, win.dilation)[0, 0]

@@ -63,8 +63,7 @@ def pad(X: ArrayLike, padding: Any, value: Any = 0) -> np.ndarray:
         raise ParameterError("padding", padding, explicit) from None
     value = entry(value, "value")
     plane = X.shape[X.ndim - dims :]
-    added = budget.product(n + lo + hi for n, (lo, hi) in zip(plane, pads)) - budget.product(plane)
-    budget.charge(added, "cells added by padding", "padding", padding)
+    budget.charge_padding(plane, pads, padding)
     return np.pad(X, [(0, 0)] * (X.ndim - dims) + list(pads), constant_values=value)
 
 

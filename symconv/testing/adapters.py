@@ -215,10 +215,6 @@ class Adapter:
             yield
 
     @property
-    def has_backward(self) -> bool:
-        return bool(self.bwd)
-
-    @property
     def limits(self) -> Limits:
         return self.conv_limits if self.conv else self.pool_limits
 

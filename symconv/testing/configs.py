@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -70,9 +71,7 @@ def _set(obj: Any, **values: Any) -> None:
 
 
 def _budget(name: str, shape: tuple[int, ...]) -> None:
-    entries = 1
-    for n in shape:
-        entries *= n
+    entries = math.prod(shape)
     if entries > MAX_ENTRIES:
         raise ParameterError(name, shape, f"at most {MAX_ENTRIES} entries (a configuration to check, not a workload)")
 
@@ -153,7 +152,7 @@ class ConvConfig:
 
     def symbols(self) -> int:
         """Number of input entries: the order in which configurations are tried, fewest first."""
-        n = _prod(self.x_shape) + _prod(self.w_shape)
+        n = math.prod(self.x_shape) + math.prod(self.w_shape)
         return n + (self.out_channels if self.bias else 0)
 
     def __str__(self) -> str:
@@ -244,7 +243,7 @@ class PoolConfig:
         return (self.batch, self.channels, *self.window.out_shape())
 
     def symbols(self) -> int:
-        return _prod(self.x_shape)
+        return math.prod(self.x_shape)
 
     def __str__(self) -> str:
         parts = [
@@ -285,13 +284,6 @@ class PoolConfig:
 
 def _id_pair(pair: tuple[int, int]) -> str:
     return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}x{pair[1]}"
-
-
-def _prod(shape: tuple[int, ...]) -> int:
-    out = 1
-    for n in shape:
-        out *= n
-    return out
 
 
 def check_config(op: str, cfg: Any) -> None:

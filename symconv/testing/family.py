@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from ..spec import _output_size_int
 from ..symbolic.window import axis_windows
 
 __all__ = [
@@ -159,16 +160,7 @@ class SizeRule:
 
 SIZE_RULES = {
     "out": [
-        SizeRule("floor", "", lambda n, k, s, lo, hi, d, ceil, o: None if ceil else _span(n, k, lo, hi, d) // s + 1),
-        SizeRule(
-            "ceil_drop",
-            "",
-            lambda n, k, s, lo, hi, d, ceil, o: (
-                None
-                if not ceil
-                else _ceil_div(_span(n, k, lo, hi, d), s) + 1 - ((_ceil_div(_span(n, k, lo, hi, d), s)) * s >= n + lo)
-            ),
-        ),
+        SizeRule("expected", "", lambda n, k, s, lo, hi, d, ceil, o: _output_size_int(n, k, s, (lo, hi), d, ceil)),
         SizeRule(
             "plus_one",
             "the + 1 of the output size ⌊(n + p_lo + p_hi − d(k − 1) − 1)/s⌋ + 1 is missing",

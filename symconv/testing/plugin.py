@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 
+from symconv_pytest import MARKER
+
 from .adapters import LAYOUTS
 from .check import Report, assert_implements
 from .configs import CONV_OPS, default_grid
 
 __all__ = ["SymconvCheck", "generate_tests", "make_check"]
-
-MARKER = "symconv_configs"
 
 
 def _marker_args(marker: pytest.Mark) -> tuple[str, str | None]:

@@ -18,6 +18,7 @@ tied (where the gradient goes at a tie).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -38,13 +39,9 @@ Forward = Callable[[np.ndarray, Any, Any], np.ndarray]
 Backward = Callable[[np.ndarray, Any, Any, np.ndarray], dict]
 
 
-def _prod(shape: tuple[int, ...]) -> int:
-    return int(np.prod(shape, dtype=np.int64))
-
-
 def _basis(shape: tuple[int, ...]) -> np.ndarray:
     """All unit impulses of ``shape``: ``(size, *shape)``."""
-    n = _prod(shape)
+    n = math.prod(shape)
     return np.eye(n).reshape(n, *shape)
 
 
@@ -86,10 +83,10 @@ class ConvProbe:
 
     def predict(self, X: np.ndarray, W: np.ndarray, b: Any) -> np.ndarray:
         """The forward output this probe predicts (used to confirm the map is bilinear)."""
-        flat = self.C.reshape(_prod(self.out_shape), X.size, W.size)
+        flat = self.C.reshape(math.prod(self.out_shape), X.size, W.size)
         out = np.einsum("oxw,x,w->o", flat, X.ravel(), W.ravel())
         if self.B is not None and b is not None:
-            out = out + self.B.reshape(_prod(self.out_shape), len(b)) @ b
+            out = out + self.B.reshape(math.prod(self.out_shape), len(b)) @ b
         return out.reshape(self.out_shape)
 
 
@@ -113,13 +110,13 @@ def conv_forward(call: Forward, x_shape: tuple[int, ...], w_shape: tuple[int, ..
     if np.any(c0 != 0):
         affine.append("constant")
     out_shape = c0.shape
-    C = np.zeros((_prod(out_shape), xs.shape[0], _prod(w_shape)))
+    C = np.zeros((math.prod(out_shape), xs.shape[0], math.prod(w_shape)))
     lone_w = False
     for j, e in enumerate(_basis(w_shape)):
         only_w = call(zx, e, b0) - c0
         lone_w |= bool(np.any(only_w != 0))
         both = stacked(lambda X, W: call(X, W, b0), [xs], (e,)) - c0
-        C[:, :, j] = (both - with_x - only_w).reshape(xs.shape[0], _prod(out_shape)).T
+        C[:, :, j] = (both - with_x - only_w).reshape(xs.shape[0], math.prod(out_shape)).T
     if lone_w:
         affine.append("W")
     B = None
@@ -147,7 +144,7 @@ def conv_backward(
     >>> p["dX"].C.ravel().tolist() == p["dW"].C.ravel().tolist() == np.eye(4).ravel().tolist()
     True
     """
-    nx, nw, no = _prod(x_shape), _prod(w_shape), _prod(out_shape)
+    nx, nw, no = math.prod(x_shape), math.prod(w_shape), math.prod(out_shape)
     b0 = np.zeros(w_shape[0]) if bias else None
     deltas = _basis(out_shape)
     xs, ws = _basis(x_shape), _basis(w_shape)
@@ -167,13 +164,13 @@ def conv_backward(
     out: dict[str, ConvProbe] = {}
     if dX:
         shape = _common_shape(dX.values(), "dX")
-        C = np.zeros((no, _prod(shape), nw))
+        C = np.zeros((no, math.prod(shape), nw))
         for (o, j), v in dX.items():
             C[o, :, j] = v.ravel()
         out["dX"] = ConvProbe(C.reshape(*out_shape, *shape, *w_shape), None, out_shape, shape, w_shape, [])
     if dW:
         shape = _common_shape(dW.values(), "dW")
-        C = np.zeros((no, nx, _prod(shape)))
+        C = np.zeros((no, nx, math.prod(shape)))
         for (o, u), v in dW.items():
             C[o, u, :] = v.ravel()
         out["dW"] = ConvProbe(C.reshape(*out_shape, *x_shape, *shape), None, out_shape, x_shape, shape, [])
@@ -206,7 +203,7 @@ def pool_linear(call: Callable[[np.ndarray], np.ndarray], x_shape: tuple[int, ..
 
 def distinct_base(x_shape: tuple[int, ...]) -> np.ndarray:
     """Distinct negative values -1, -2, ... in a fixed shuffled order: every window has one maximum."""
-    n = _prod(x_shape)
+    n = math.prod(x_shape)
     rng = np.random.default_rng(n)
     return -(1.0 + rng.permutation(n)).reshape(x_shape)
 
@@ -224,10 +221,10 @@ def pool_max(call: Callable[[np.ndarray], np.ndarray], x_shape: tuple[int, ...])
     [[1, 1, 0, 1, 1, 0], [0, 1, 1, 0, 1, 1]]
     """
     base = distinct_base(x_shape)
-    probes = np.repeat(base[None], _prod(x_shape), axis=0)
+    probes = np.repeat(base[None], math.prod(x_shape), axis=0)
     probes.reshape(len(probes), -1)[np.arange(len(probes)), np.arange(len(probes))] = 1.0
     resp = stacked(call, [probes])
-    hit = (resp == 1.0).reshape(resp.shape[0], _prod(resp.shape[1:]))
+    hit = (resp == 1.0).reshape(resp.shape[0], math.prod(resp.shape[1:]))
     R = np.moveaxis(hit, 0, -1).reshape(*resp.shape[1:], *x_shape)
     return R, call(base)
 
@@ -246,7 +243,7 @@ def pool_backward_max(
     >>> R.ravel().tolist(), T.ravel().tolist()
     ([True, True, True, True], [1.0, 0.0, 0.0, 0.0])
     """
-    nx, no = _prod(x_shape), _prod(out_shape)
+    nx, no = math.prod(x_shape), math.prod(out_shape)
     base = distinct_base(x_shape)
     probes = np.repeat(base[None], nx, axis=0)
     probes.reshape(nx, -1)[np.arange(nx), np.arange(nx)] = 1.0
@@ -271,6 +268,6 @@ def pool_backward_linear(
     >>> A.ravel().tolist()
     [0.25, 0.25, 0.25, 0.25]
     """
-    no = _prod(out_shape)
+    no = math.prod(out_shape)
     resp = stacked(call, [np.zeros((no, *x_shape)), _basis(out_shape)])
     return resp.reshape(*out_shape, *resp.shape[1:])

@@ -225,12 +225,6 @@ def compare(got: np.ndarray, expected: np.ndarray, how: str) -> tuple[int, ...] 
     return tuple(int(i) for i in bad[0]) if len(bad) else None
 
 
-def _integral(v: Any) -> bool:
-    if isinstance(v, Fraction):
-        return v.denominator == 1
-    return isinstance(v, (int, np.integer))
-
-
 def tolerance_text(dtype: np.dtype, how: str, value: Any = 0) -> str:
     """How an entry was compared, for failure messages.
 
