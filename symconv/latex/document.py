@@ -702,11 +702,8 @@ def entry_blocks(
     part = where[0] if (where is not None and many) else 0
     cell = where[1:] if (where is not None and many) else where
     if [tuple(a.shape) for a in L] != [tuple(b.shape) for b in R]:
-        return [
-            para(
-                ("text", "The two sides have different shapes at "), size_segments(sizes, notation, lang), ("text", ".")
-            )
-        ]
+        before, after = say("shapes_differ", lang, "@@").split("@@")
+        return [para(("text", before), *size_segments(sizes, notation, lang), ("text", after))]
     idx = _pick_entry(L[part], cell)
     left, right = L[part][idx] if idx else L[part], R[part][idx] if idx else R[part]
     sub = ",".join(str(i + notation.index_base) for i in idx)
