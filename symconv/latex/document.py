@@ -134,7 +134,6 @@ format={\large\bfseries}}}}{\renewcommand\section{\@startsection{section}{1}{\z@
 {\centering{\LARGE %(title)s\par}\smallskip{\small %(author)s\par}}
 """
 TIKZ_PACKAGES = "\\usepackage{tikz}\n"
-TITLE = "Convolutional networks: the formulas of the notes, proved"
 #: Size keywords and how they are written.
 SIZE_SYMBOLS: Mapping[str, str] = MappingProxyType(
     {"n": "n", "k": "k", "s": "s", "p": "p", "d": "d", "c_i": "c_i", "c_o": "c_o", "groups": r"\mathrm{groups}"}
