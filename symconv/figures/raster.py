@@ -46,7 +46,7 @@ def _plt() -> Any:
 
 def _math(tex: str) -> str:
     """LaTeX for matplotlib's mathtext (no \\left/\\right sizing, no \\operatorname)."""
-    tex = tex.replace(r"\left", "").replace(r"\right", "").replace(r"\mathbf{", r"\mathbf{")
+    tex = tex.replace(r"\left", "").replace(r"\right", "")
     return f"${tex}$" if tex else ""
 
 
