@@ -27,7 +27,7 @@ import sympy
 from ..errors import ParameterError
 from ..latex.notation import Notation
 from ..latex.printer import latex
-from ..spec import Window, conv_window, output_size, per_dim, pool_window
+from ..spec import Window, conv_window, output_padding, output_size, per_dim, pool_window
 from ..symbolic import conv2d, corr2d, corr2d_vjp, pool2d, pool2d_vjp, symbols
 from ..symbolic.window import axis_windows
 
@@ -240,11 +240,11 @@ def _transposed(op: str, window: Window, values: Any, kernel_values: Any) -> Sce
     (s_h, s_w), (d_h, d_w), ((t, b), (l, r)) = window.stride, window.dilation, window.padding
     m = (output_size(n_h, k_h, s_h, (t, b), d_h), output_size(n_w, k_w, s_w, (l, r), d_w))
     axes = []
-    for n, k, s, (lo, hi), d, size in ((n_h, k_h, s_h, (t, b), d_h, m[0]), (n_w, k_w, s_w, (l, r), d_w, m[1])):
+    a_h, a_w = output_padding(window)
+    for k, s, (lo, hi), d, size, extra in ((k_h, s_h, (t, b), d_h, m[0], a_h), (k_w, s_w, (l, r), d_w, m[1], a_w)):
         if lo > d * (k - 1) or hi > d * (k - 1):
             raise ParameterError("p", (lo, hi), f"at most d(k-1) = {d * (k - 1)} for a transposed-convolution figure")
         stretched = (size - 1) * s + 1
-        extra = (n + lo + hi - d * (k - 1) - 1) % s
         pad = (d * (k - 1) - lo, d * (k - 1) - hi + extra)
         kinds = ["pad"] * pad[0] + ["input" if c % s == 0 else "zero" for c in range(stretched)]
         kinds += ["pad"] * (d * (k - 1) - hi) + ["extra"] * extra
