@@ -50,7 +50,7 @@ from .parts import Part, parts_of, relation_text, scope_math, shown_hypotheses
 from .printer import SymconvLatexPrinter, latex, number, tidy
 from .reference import REFERENCES, references_for
 from .text import Segment, segments, to_math, unicode_text
-from .titles import family_stem, formula, title
+from .titles import family_stem, formula, split_statement, title
 from .words import LANGS, rule_word, say
 
 __all__ = [
@@ -248,18 +248,6 @@ def prose(text: str, notation: Notation | None = None) -> list[Segment]:
         else:
             merged.append((kind, value))
     return merged
-
-
-def split_statement(statement: str) -> tuple[str, str]:
-    """The formula of a statement and its parenthesised remark (after two spaces).
-
-    >>> split_statement("W ⊗~ X = X ⊗~ W  (wide convolution is commutative)")
-    ('W ⊗~ X = X ⊗~ W', 'wide convolution is commutative')
-    """
-    match = re.match(r"^(?P<formula>.*?)\s{2,}\((?P<remark>.*)\)\s*$", statement, re.DOTALL)
-    if match:
-        return match["formula"].strip(), match["remark"].strip()
-    return statement.strip(), ""
 
 
 def statement_math(thm: Theorem, notation: Notation) -> list[Segment]:
