@@ -43,6 +43,7 @@ from ..result import CheckResult, Counterexample, ProofResult
 from ..theorems.registry import DEFAULTS, Theorem, get, normalize_sizes, theorems
 from ..version import __version__
 from .blocks import Block, Display, Env, Heading, Items, Para, Table, para, render
+from .breaking import _braced
 from .derivation import TEX_WIDTH, Line, derivation_rows, render_rows, side_limits, visible_width
 from .examples import examples_for
 from .notation import Notation
@@ -422,14 +423,15 @@ def slashed(tex: str) -> str:
         j = tex.find(r"\frac{", i)
         if j < 0:
             break
-        num, k = _braced(tex, j + 5)
-        den, k = _braced(tex, k)
-        if num is None or den is None or r"\partial" in num:
+        k = _braced(tex, j + 5)
+        end = _braced(tex, k) if tex.startswith("{", k) else k
+        num, den = tex[j + 6 : k - 1], tex[k + 1 : end - 1]
+        if end == k or r"\partial" in num:  # no denominator group, or a derivative operator
             out.append(tex[i : j + 5])
             i = j + 5
             continue
         out.append(tex[i:j] + f"{_operand(slashed(num))}/{_operand(slashed(den))}")
-        i = k
+        i = end
     return "".join(out) + tex[i:]
 
 
@@ -445,17 +447,6 @@ def _unescaped(tex: str) -> str:
 def _operand(tex: str) -> str:
     """A side of a slashed fraction, bracketed when it is a sum or a product of several factors."""
     return f"({tex})" if re.search(r"[-+ ]", tex.strip()) else tex
-
-
-def _braced(tex: str, i: int) -> tuple[str | None, int]:
-    """The group ``{…}`` that starts at ``i`` and the index after it (None if there is none)."""
-    if i >= len(tex) or tex[i] != "{":
-        return None, i
-    depth, j = 1, i + 1
-    while j < len(tex) and depth:
-        depth += {"{": 1, "}": -1}.get(tex[j], 0)
-        j += 1
-    return tex[i + 1 : j - 1], j
 
 
 def breakable(segs: Sequence[Segment]) -> list[Segment]:
@@ -476,10 +467,7 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
         while i < len(value):
             if value.startswith(r"\text{", i) and depth == 0:
                 out.append(("math", value[start:i]))
-                j, level = i + 6, 1
-                while j < len(value) and level:
-                    level += {"{": 1, "}": -1}.get(value[j], 0)
-                    j += 1
+                j = _braced(value, i + 5)
                 out.append(("text", _unescaped(value[i + 6 : j - 1])))
                 start = i = j
                 continue
