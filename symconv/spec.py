@@ -25,7 +25,7 @@ import sympy
 from . import budget
 from .errors import ParameterError, ShapeError, public
 
-__all__ = ["Window", "conv_window", "output_size", "pool_window", "transpose_window"]
+__all__ = ["Window", "conv_window", "output_padding", "output_size", "pool_window", "transpose_window"]
 
 Padding = int | str | tuple
 PadPairs = tuple[tuple[int, int], ...]
@@ -392,3 +392,20 @@ def transpose_window(
             f"at most what the output can lose: (m - 1)s + d(k - 1) + output_padding + 1 - 2p = {out}",
         )
     return conv_window(out, kernel, s, tuple((pi, pi) for pi in p), d)
+
+
+def output_padding(window: Window) -> tuple[int, ...]:
+    """The cells the last window of ``window`` leaves at the end of each axis,
+    :math:`a = (n + p_{lo} + p_{hi} - d(k-1) - 1) \\bmod s`: the ``output_padding`` that makes the
+    transposed correlation (:func:`transpose_window`) of the windows' output the input's size again.
+
+    >>> w = conv_window((6, 4), (2, 2), (3, 1), 1, (2, 1))
+    >>> output_padding(w)
+    (2, 0)
+    >>> transpose_window(w.out_shape(), w.kernel, (3, 1), 1, (2, 1), output_padding(w)).size
+    (6, 4)
+    """
+    return tuple(
+        (n + lo + hi - d * (k - 1) - 1) % s
+        for n, k, s, (lo, hi), d in zip(window.size, window.kernel, window.stride, window.padding, window.dilation)
+    )

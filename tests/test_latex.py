@@ -158,6 +158,18 @@ def test_padding_conventions_in_sizes():
     ]
 
 
+def test_shape_mismatch_is_said_in_the_chapter_language(monkeypatch):
+    import symconv.latex.document as document
+
+    thm = registry.get("full_conv_comm")
+    sizes = {"n": 3, "k": 2}
+    monkeypatch.setattr(document, "symbolic_sides", lambda t, s: ((), sympy.zeros(2, 2), sympy.zeros(3, 3)))
+    (en,) = document.entry_blocks(thm, sizes, Notation())
+    assert en.segs == (("text", "The two sides have different shapes at "), ("math", "n = 3,\\ k = 2"), ("text", "."))
+    (zh,) = document.entry_blocks(thm, sizes, Notation(), lang="zh")
+    assert [s for k, s in zh.segs if k == "text"] == ["在 ", " 时两边的形状不同。"]
+
+
 # -- refusals ------------------------------------------------------------------------------------------
 def test_unknown_input_is_refused_with_its_message():
     with pytest.raises(ParameterError, match=r"expr: got <object.*; expected a SymPy expression, a SymPy array"):

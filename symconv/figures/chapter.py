@@ -18,14 +18,13 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from ..latex.blocks import Block, Picture
+from ..latex.examples import NOTES_K, NOTES_X
 from ..latex.notation import Notation
 from .scene import scene
 from .tikz import tikz
 
 __all__ = ["CHAPTER_FIGURES", "THEOREM_FIGURES", "ChapterFigure", "chapter_figures", "command"]
 
-NOTES_X = [[0, 1, 2], [3, 4, 5], [6, 7, 8]]
-NOTES_K = [[0, 1], [2, 3]]
 NOTES_X4 = [[4 * r + c for c in range(4)] for r in range(4)]
 
 

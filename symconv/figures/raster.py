@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ParameterError
-from ..latex.width import math_width
+from ..latex.breaking import fit
 from .scene import Frame, Grid, Scene, panels
 from .tikz import BIG, LINE, PT_PER_CM, SMALL, TEXT_WIDTH, caption_lines
 
@@ -45,36 +45,29 @@ def _plt() -> Any:
 
 
 def _math(tex: str) -> str:
-    """LaTeX for matplotlib's mathtext (no \\left/\\right sizing, no \\operatorname)."""
-    tex = tex.replace(r"\left", "").replace(r"\right", "").replace(r"\mathbf{", r"\mathbf{")
+    """LaTeX for matplotlib's mathtext (no \\left/\\right sizing, no \\operatorname); a null delimiter
+    (``\\left.``, ``\\right.``, where a line cuts a bracket pair) is dropped whole, not left as a dot.
+
+    >>> _math(r"\\left(a + b \\right.")
+    '$(a + b $'
+    """
+    tex = tex.replace(r"\left.", "").replace(r"\right.", "")
+    tex = tex.replace(r"\left", "").replace(r"\right", "")
     return f"${tex}$" if tex else ""
 
 
 def _label(tex: str, width: float, fontsize: float) -> str:
     """An entry as mathtext lines that fit ``width`` (drawing cm, shown 1.6 times larger) at ``fontsize``
-    pt: broken between top-level terms, each line its own ``$…$`` (matplotlib's ``wrap`` would cut inside
-    the math and print it raw).
+    pt: broken by :func:`~symconv.latex.breaking.fit`, each line its own ``$…$`` (matplotlib's ``wrap``
+    would cut inside the math and print it raw).
 
     >>> _label("a + b", 5.0, 4.5)
     '$a + b$'
     >>> _label("x_{1,1} w_{1,1} + x_{1,3} w_{1,2} + x_{3,1} w_{2,1}", 0.6, 4.5).count("$")
     6
     """
-    terms, depth, start = [], 0, 0
-    for i, ch in enumerate(tex):
-        depth += {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}.get(ch, 0)
-        if depth == 0 and ch in "+-" and i > 0 and tex[i - 1] == " ":
-            terms.append(tex[start:i].rstrip())
-            start = i
-    terms.append(tex[start:].strip())
     room = width * 1.6 * PT_PER_CM * 10 / fontsize / 1.4  # in math_width's 10pt points (DejaVu is wider)
-    lines = [terms[0]]
-    for term in terms[1:]:
-        if math_width(lines[-1] + " " + term) <= room:
-            lines[-1] += " " + term
-        else:
-            lines.append(term)
-    return "\n".join(_math(line) for line in lines)
+    return "\n".join(_math(line) for line in fit(tex, room))
 
 
 def _draw_grid(ax: Any, grid: Grid, x: float, y: float, size: float, labels: bool, fontsize: float) -> None:

@@ -16,10 +16,9 @@ is the top-left padding cell.
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
@@ -28,7 +27,7 @@ import sympy
 from ..errors import ParameterError
 from ..latex.notation import Notation
 from ..latex.printer import latex
-from ..spec import Window, conv_window, output_size, per_dim, pool_window
+from ..spec import Window, conv_window, output_padding, output_size, per_dim, pool_window
 from ..symbolic import conv2d, corr2d, corr2d_vjp, pool2d, pool2d_vjp, symbols
 from ..symbolic.window import axis_windows
 
@@ -89,14 +88,11 @@ class Scene:
     """Everything a figure draws; ``out_shape`` is what :func:`symconv.output_size` gives."""
 
     op: str
-    title: str
-    params: dict[str, Any]
     input: Grid
     kernel: Grid | None
     output: Grid
     frames: tuple[Frame, ...]
     out_shape: tuple[int, int]
-    notes: tuple[str, ...] = field(default=())
     gradient: Grid | None = None  # max_pool2d_grad: the routed ∂ℓ/∂X
 
     @property
@@ -206,8 +202,6 @@ def _sliding(op: str, window: Window, values: Any, kernel_values: Any, mode: str
     )
     return Scene(
         op,
-        "",
-        {},
         Grid(r"\mathbf{X}", tuple(map(tuple, kinds)), tuple(map(tuple, labels))),
         kernel,
         output,
@@ -246,17 +240,17 @@ def _transposed(op: str, window: Window, values: Any, kernel_values: Any) -> Sce
     (s_h, s_w), (d_h, d_w), ((t, b), (l, r)) = window.stride, window.dilation, window.padding
     m = (output_size(n_h, k_h, s_h, (t, b), d_h), output_size(n_w, k_w, s_w, (l, r), d_w))
     axes = []
-    for n, k, s, (lo, hi), d, size in ((n_h, k_h, s_h, (t, b), d_h, m[0]), (n_w, k_w, s_w, (l, r), d_w, m[1])):
+    a_h, a_w = output_padding(window)
+    for k, s, (lo, hi), d, size, extra in ((k_h, s_h, (t, b), d_h, m[0], a_h), (k_w, s_w, (l, r), d_w, m[1], a_w)):
         if lo > d * (k - 1) or hi > d * (k - 1):
             raise ParameterError("p", (lo, hi), f"at most d(k-1) = {d * (k - 1)} for a transposed-convolution figure")
         stretched = (size - 1) * s + 1
-        extra = (n + lo + hi - d * (k - 1) - 1) % s
         pad = (d * (k - 1) - lo, d * (k - 1) - hi + extra)
         kinds = ["pad"] * pad[0] + ["input" if c % s == 0 else "zero" for c in range(stretched)]
         kinds += ["pad"] * (d * (k - 1) - hi) + ["extra"] * extra
         windows = axis_windows(stretched, k, 1, pad, d)
-        axes.append((kinds, windows, pad, s, extra))
-    (kinds_r, rows, pad_r, _, extra_r), (kinds_c, cols, pad_c, _, extra_c) = axes
+        axes.append((kinds, windows, pad))
+    (kinds_r, rows, pad_r), (kinds_c, cols, pad_c) = axes
     _check_budget((len(kinds_r), len(kinds_c)), len(rows) * len(cols), "n")
     delta = _symbolic_input("δ", m, values)
     X = symbols("x", (n_h, n_w))
@@ -293,17 +287,13 @@ def _transposed(op: str, window: Window, values: Any, kernel_values: Any) -> Sce
             for i in range(len(rows))
         ),
     )
-    notes = (f"m = {m[0]} x {m[1]}", f"a = ({extra_r}, {extra_c})")
     return Scene(
         op,
-        "",
-        {},
         Grid(name, tuple(map(tuple, kinds)), tuple(map(tuple, labels))),
         kernel,
         output,
         tuple(frames),
         (len(rows), len(cols)),
-        notes,
     )
 
 
@@ -348,7 +338,7 @@ def _routing(window: Window, values: Any) -> Scene:
         base.output.kinds,
         tuple(tuple(_entry_tex(delta[i, j]) for j in range(base.out_shape[1])) for i in range(base.out_shape[0])),
     )
-    return Scene("max_pool2d_grad", "", {}, base.input, None, output, tuple(frames), base.out_shape, (), grad)
+    return Scene("max_pool2d_grad", base.input, None, output, tuple(frames), base.out_shape, grad)
 
 
 def scene(
@@ -383,15 +373,12 @@ def scene(
         window = pool_window(size, kernel_size, s, p, d, ceil, mode)
     else:
         window = conv_window(size, kernel_size, 1 if s is None else s, p, d)
-    params = {"n": size, "k": kernel_size, "s": window.stride, "p": window.padding, "d": window.dilation, "ceil": ceil}
     if op in ("corr2d", "conv2d", "max_pool2d", "avg_pool2d"):
         mode = "avg" if op == "avg_pool2d" else "max"
-        result = _sliding(op, window, values, kernel, mode)
-    elif op in ("conv_transpose2d", "grad_input"):
-        result = _transposed(op, window, values, kernel)
-    else:
-        result = _routing(window, values)
-    return dataclasses.replace(result, title=OPERATORS[op], params=params)
+        return _sliding(op, window, values, kernel, mode)
+    if op in ("conv_transpose2d", "grad_input"):
+        return _transposed(op, window, values, kernel)
+    return _routing(window, values)
 
 
 def panels(sc: Scene) -> Sequence[Frame]:

@@ -93,8 +93,7 @@ def _panel(sc: Scene, frame: Frame, x: float, y: float) -> list[str]:
         r, c = frame.target
         lines.append(rf"\draw[{TARGET}] ({x + c * SMALL:.3f},{y - (r + 1) * SMALL:.3f}) rectangle +({SMALL},{SMALL});")
     ox = x + sc.input.shape[1] * SMALL + 0.25
-    out = Grid(sc.output.name, sc.output.kinds, sc.output.labels)
-    lines += _grid(out, ox, y, SMALL, False, r"\tiny")
+    lines += _grid(sc.output, ox, y, SMALL, False, r"\tiny")
     if frame.out is not None:
         i, j = frame.out
         lines.append(f"% output cell {i + 1},{j + 1}")

@@ -43,8 +43,6 @@ _FACTOR = re.compile(r"^(?:\[|\\(?:sum|prod)(?:\\nolimits)?_|\\mathbf\{1\}|\\mat
 _HEADS = (r"\sum_", r"\prod_", r"\sum\nolimits_", r"\prod\nolimits_", r"\frac{\partial}")
 _COMMAND = re.compile(r"\\([A-Za-z]+|.)")
 _DELIMITER = re.compile(r"\s*(\\[A-Za-z]+|\\.|.)")
-#: Bracket pairs at the ends of a line, closed and reopened with null delimiters.
-_LEFT_RIGHT = re.compile(r"\\(left|right)(?![A-Za-z])")
 
 Word = tuple[str, str]  # (the spacing before it, the word)
 

@@ -41,11 +41,9 @@ __all__ = [
     "align",
     "derivation_lines",
     "derivation_rows",
-    "equation_lines",
     "is_trivial",
     "render_rows",
     "visible_width",
-    "why_lines",
 ]
 
 #: Relational classes and how they are written.
@@ -79,29 +77,6 @@ def visible_width(tex: str) -> float:
     return math_width(tex) / UNIT_PT
 
 
-def why_lines(text: str, notation: Notation | None = None, budget: int = LINE_BUDGET) -> list[str]:
-    r"""A justification as LaTeX math lines of at most about ``budget`` characters, broken after punctuation.
-
-    >>> why_lines("reindex a ↦ k_h − a + 1")
-    ['\\text{reindex }a \\mapsto k_{h} - a + 1']
-    >>> len(why_lines("first part, second part; third part", budget=20))
-    3
-    """
-    pieces: list[Segment] = []
-    for kind, value in segments(text, notation):
-        if kind == "text":
-            parts = re.split(r"(?<=[,;:])\s+", value)
-            pieces += [("text", part + (" " if i < len(parts) - 1 else "")) for i, part in enumerate(parts) if part]
-        else:
-            pieces.append((kind, value))
-    lines: list[list[Segment]] = [[]]
-    for piece in pieces:
-        if lines[-1] and len(to_math([*lines[-1], piece])) > budget:
-            lines.append([])
-        lines[-1].append(piece)
-    return [to_math(_merge(line)) for line in lines if line]
-
-
 def _merge(segs: list[Segment]) -> list[Segment]:
     """Join neighbouring text runs, so a line has one ``\\text{}`` per run of words."""
     out: list[Segment] = []
@@ -111,48 +86,6 @@ def _merge(segs: list[Segment]) -> list[Segment]:
         else:
             out.append((kind, value))
     return out
-
-
-def equation_lines(
-    lhs: str | None,
-    rel: str,
-    rhs: Any,
-    notation: Notation | None = None,
-    why: str | Sequence[str] = "",
-    budget: int = LINE_BUDGET,
-) -> list[str]:
-    r"""Lines of ``lhs &rel rhs && why`` (MathJax form): a long sum continues on ``&\quad + …`` lines, a
-    justification that does not fit beside the formula goes on the line below it.
-
-    >>> import sympy
-    >>> equation_lines("y", "=", sympy.Symbol("a") + 1, why=r"\text{definition}")
-    ['y &= a + 1 && \\text{definition}']
-    >>> for line in equation_lines(None, "=", sympy.Symbol("a") + 1, why=r"\text{definition}", budget=4):
-    ...     print(line)
-    &= a
-    &\quad + 1
-    &\quad \text{(}\text{definition}\text{)}
-    """
-    notation = notation or Notation()
-    printer = _printer(notation)
-    head = f"{lhs} &" if lhs is not None else "&"
-    terms = printer.term_strings(sympy.sympify(rhs))
-    chunks: list[list[str]] = [[]]
-    for term in terms:
-        if chunks[-1] and sum(len(t) + 1 for t in chunks[-1]) + len(term) > max(budget - len(head), 1):
-            chunks.append([])
-        chunks[-1].append(term)
-    first = " ".join(chunks[0])
-    lines = [f"{head}{rel} {first}".rstrip() if rel else f"{head}{first}"]
-    lines += [r"&\quad " + " ".join(chunk) for chunk in chunks[1:]]
-    whys = ([why] if why else []) if isinstance(why, str) else list(why)
-    if len(lines) == 1 and len(whys) == 1 and len(lines[0]) + len(whys[0]) <= budget:
-        lines[0] += f" && {whys[0]}"
-    elif whys:
-        whys[0] = r"\text{(}" + whys[0]
-        whys[-1] += r"\text{)}"
-        lines += [r"&\quad " + w for w in whys]
-    return lines
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ from ..result import CheckResult, Counterexample, ProofResult
 from ..theorems.registry import DEFAULTS, Theorem, get, normalize_sizes, theorems
 from ..version import __version__
 from .blocks import Block, Display, Env, Heading, Items, Para, Table, para, render
+from .breaking import _braced
 from .derivation import TEX_WIDTH, Line, derivation_rows, render_rows, side_limits, visible_width
 from .examples import examples_for
 from .notation import Notation
@@ -50,7 +51,7 @@ from .parts import Part, parts_of, relation_text, scope_math, shown_hypotheses
 from .printer import SymconvLatexPrinter, latex, number, tidy
 from .reference import REFERENCES, references_for
 from .text import Segment, segments, to_math, unicode_text
-from .titles import family_stem, formula, title
+from .titles import family_stem, formula, split_statement, title
 from .words import LANGS, rule_word, say
 
 __all__ = [
@@ -134,7 +135,6 @@ format={\large\bfseries}}}}{\renewcommand\section{\@startsection{section}{1}{\z@
 {\centering{\LARGE %(title)s\par}\smallskip{\small %(author)s\par}}
 """
 TIKZ_PACKAGES = "\\usepackage{tikz}\n"
-TITLE = "Convolutional networks: the formulas of the notes, proved"
 #: Size keywords and how they are written.
 SIZE_SYMBOLS: Mapping[str, str] = MappingProxyType(
     {"n": "n", "k": "k", "s": "s", "p": "p", "d": "d", "c_i": "c_i", "c_o": "c_o", "groups": r"\mathrm{groups}"}
@@ -249,18 +249,6 @@ def prose(text: str, notation: Notation | None = None) -> list[Segment]:
         else:
             merged.append((kind, value))
     return merged
-
-
-def split_statement(statement: str) -> tuple[str, str]:
-    """The formula of a statement and its parenthesised remark (after two spaces).
-
-    >>> split_statement("W ⊗~ X = X ⊗~ W  (wide convolution is commutative)")
-    ('W ⊗~ X = X ⊗~ W', 'wide convolution is commutative')
-    """
-    match = re.match(r"^(?P<formula>.*?)\s{2,}\((?P<remark>.*)\)\s*$", statement, re.DOTALL)
-    if match:
-        return match["formula"].strip(), match["remark"].strip()
-    return statement.strip(), ""
 
 
 def statement_math(thm: Theorem, notation: Notation) -> list[Segment]:
@@ -435,14 +423,15 @@ def slashed(tex: str) -> str:
         j = tex.find(r"\frac{", i)
         if j < 0:
             break
-        num, k = _braced(tex, j + 5)
-        den, k = _braced(tex, k)
-        if num is None or den is None or r"\partial" in num:
+        k = _braced(tex, j + 5)
+        end = _braced(tex, k) if tex.startswith("{", k) else k
+        num, den = tex[j + 6 : k - 1], tex[k + 1 : end - 1]
+        if end == k or r"\partial" in num:  # no denominator group, or a derivative operator
             out.append(tex[i : j + 5])
             i = j + 5
             continue
         out.append(tex[i:j] + f"{_operand(slashed(num))}/{_operand(slashed(den))}")
-        i = k
+        i = end
     return "".join(out) + tex[i:]
 
 
@@ -458,17 +447,6 @@ def _unescaped(tex: str) -> str:
 def _operand(tex: str) -> str:
     """A side of a slashed fraction, bracketed when it is a sum or a product of several factors."""
     return f"({tex})" if re.search(r"[-+ ]", tex.strip()) else tex
-
-
-def _braced(tex: str, i: int) -> tuple[str | None, int]:
-    """The group ``{…}`` that starts at ``i`` and the index after it (None if there is none)."""
-    if i >= len(tex) or tex[i] != "{":
-        return None, i
-    depth, j = 1, i + 1
-    while j < len(tex) and depth:
-        depth += {"{": 1, "}": -1}.get(tex[j], 0)
-        j += 1
-    return tex[i + 1 : j - 1], j
 
 
 def breakable(segs: Sequence[Segment]) -> list[Segment]:
@@ -489,10 +467,7 @@ def breakable(segs: Sequence[Segment]) -> list[Segment]:
         while i < len(value):
             if value.startswith(r"\text{", i) and depth == 0:
                 out.append(("math", value[start:i]))
-                j, level = i + 6, 1
-                while j < len(value) and level:
-                    level += {"{": 1, "}": -1}.get(value[j], 0)
-                    j += 1
+                j = _braced(value, i + 5)
                 out.append(("text", _unescaped(value[i + 6 : j - 1])))
                 start = i = j
                 continue
@@ -702,11 +677,8 @@ def entry_blocks(
     part = where[0] if (where is not None and many) else 0
     cell = where[1:] if (where is not None and many) else where
     if [tuple(a.shape) for a in L] != [tuple(b.shape) for b in R]:
-        return [
-            para(
-                ("text", "The two sides have different shapes at "), size_segments(sizes, notation, lang), ("text", ".")
-            )
-        ]
+        before, after = say("shapes_differ", lang, "@@").split("@@")
+        return [para(("text", before), *size_segments(sizes, notation, lang), ("text", after))]
     idx = _pick_entry(L[part], cell)
     left, right = L[part][idx] if idx else L[part], R[part][idx] if idx else R[part]
     sub = ",".join(str(i + notation.index_base) for i in idx)

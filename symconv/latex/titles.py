@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from ..theorems.registry import Theorem
 
-__all__ = ["TITLES", "Title", "family_stem", "formula", "title"]
+__all__ = ["TITLES", "Title", "family_stem", "formula", "split_statement", "title"]
 
 
 class Title(NamedTuple):
@@ -259,11 +259,23 @@ def family_stem(name: str) -> str:
     return re.sub(r"_\d+$", "", name)
 
 
+def split_statement(statement: str) -> tuple[str, str]:
+    """The formula of a statement and its parenthesised remark (after two spaces).
+
+    >>> split_statement("W ⊗~ X = X ⊗~ W  (wide convolution is commutative)")
+    ('W ⊗~ X = X ⊗~ W', 'wide convolution is commutative')
+    """
+    match = re.match(r"^(?P<formula>.*?)\s{2,}\((?P<remark>.*)\)\s*$", statement, re.DOTALL)
+    if match:
+        return match["formula"].strip(), match["remark"].strip()
+    return statement.strip(), ""
+
+
 def _derived(thm: Theorem) -> str:
     """A title from the registry entry: the statement's remark, else its words before the formula, else the name."""
-    match = re.match(r"^(?P<formula>.*?)\s{2,}\((?P<remark>.*)\)\s*$", thm.statement, re.DOTALL)
-    if match and len(match["remark"]) <= 70:
-        text = match["remark"]
+    _formula, remark = split_statement(thm.statement)
+    if remark and len(remark) <= 70:
+        text = remark
     else:
         head = re.split(r"[:=]", thm.statement, maxsplit=1)[0].strip()
         words = re.fullmatch(r"[A-Za-z][A-Za-z0-9 ,'&-]{2,60}", head)

@@ -90,10 +90,8 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "float_err": ("float error at most {}", "浮点误差不超过 {}"),
         "float_err_short": ("float error ≤ {}", "浮点误差 ≤ {}"),
         "exact_ints": ("exact on integers", "整数输入时精确相等"),
-        "cx_confirmed": ("counterexample reproduced", "反例得到复现"),
         "no_cuda": ("no CUDA device", "无 CUDA 设备"),
         "first_difference": ("first difference at entry", "第一个不同的元素位于"),
-        "both_sides": ("both sides", "两边"),
         "family_rows": (
             "Each row holds under the hypotheses common to the table, {}, and its own.",
             "每一行在本表共同的条件 {} 及该行自身的条件下成立。",
@@ -116,11 +114,6 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
         "row_scopes": ("all sizes under each row's hypotheses", "在每一行的条件下对所有大小成立"),
         "family_rows_own": ("Each row holds under its own hypotheses.", "每一行在其自身的条件下成立。"),
         "special_cases": ("Special cases of the {}", "{}的特例"),
-        "indices_base": (
-            "Indices in this derivation are {}-based, as the prover writes them.",
-            "本推导中的下标从 {} 开始，与证明器一致。",
-        ),
-        "entry_of_sides": ("One entry of each side at {}:", "在 {} 时两边的一个元素："),
         "equal_polys": (
             "Both sides are the same polynomial in the inputs at every listed size;",
             "在所列的每组大小上，两边都是输入元素的同一多项式；",
@@ -181,7 +174,7 @@ WORDS: Mapping[str, tuple[str, str]] = MappingProxyType(
             "Their difference does not expand to 0: the sides differ here.",
             "两者之差展开不为 0：两边在此不同。",
         ),
-        "shapes_differ": ("The two sides have different shapes at ", "两边的形状不同，于 "),
+        "shapes_differ": ("The two sides have different shapes at {}.", "在 {} 时两边的形状不同。"),
     }
 )
 

@@ -38,7 +38,7 @@ from ..formal import (
 )
 from ..kernel import Proof, Statement, Sum, Thm, by_solver, define_sequence, induction
 from ..result import CheckResult, ProofResult
-from ..spec import conv_window, per_dim
+from ..spec import conv_window, output_padding, per_dim
 from ..symbolic.tensor import entries, symbols
 from ..systems import SYMPY, System
 from .counting import count_out, ones
@@ -58,14 +58,6 @@ def inner(B: System, A: Any, C: Any) -> Any:
 
 
 # --- adjointness -----------------------------------------------------------------------------------
-
-
-def output_padding(window: Any) -> tuple[int, ...]:
-    """:math:`a = (n + p_{lo} + p_{hi} - d(k-1) - 1) \\bmod s` per axis: the cells the last window leaves."""
-    return tuple(
-        (n + lo + hi - d * (k - 1) - 1) % s
-        for n, k, s, (lo, hi), d in zip(window.size, window.kernel, window.stride, window.padding, window.dilation)
-    )
 
 
 @theorem(
