@@ -113,10 +113,6 @@ def full_conv_assoc(B, X, W1, W2, *, n, **_):
     return conv(conv(X, W1, padding="full"), W2, padding="full"), conv(X, conv(W1, W2, padding="full"), padding="full")
 
 
-def _fits_twice(sizes: dict[str, Any]) -> bool:
-    return all(n >= k + (k + 1) - 1 for n, k in zip(sizes["n"], sizes["k"]))
-
-
 @theorem(
     section="6.1.5",
     statement="(X * W₁ stride s) * W₂ stride s = X * (W₁ ⊗~ dilate_s(W₂)) stride s²  "
