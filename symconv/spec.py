@@ -405,6 +405,8 @@ def output_padding(window: Window) -> tuple[int, ...]:
     >>> transpose_window(w.out_shape(), w.kernel, (3, 1), 1, (2, 1), output_padding(w)).size
     (6, 4)
     """
+    if not isinstance(window, Window):
+        raise TypeError(f"output_padding: window: got {window!r}; expected a Window (from conv_window)")
     return tuple(
         (n + lo + hi - d * (k - 1) - 1) % s
         for n, k, s, (lo, hi), d in zip(window.size, window.kernel, window.stride, window.padding, window.dilation)

@@ -4,7 +4,7 @@ import pytest
 import sympy
 
 import symconv as sc
-from symconv.spec import conv_window, pool_window
+from symconv.spec import conv_window, output_padding, pool_window
 
 
 def test_output_size_ints():
@@ -102,3 +102,8 @@ def test_output_size_sympy_numbers_are_concrete():
     assert sc.output_size(sympy.Integer(8), 3, stride=sympy.Integer(2), padding=1) == 4
     with pytest.raises(sc.ParameterError, match=r"^output_size: k: got I\*k; expected a positive int or a real SymPy"):
         sc.output_size(sympy.Symbol("n"), sympy.I * sympy.Symbol("k"))
+
+
+def test_output_padding_takes_a_window():
+    with pytest.raises(TypeError, match=r"output_padding: window: got \(6, 4\); expected a Window"):
+        output_padding((6, 4))
